@@ -1,0 +1,1 @@
+"""The helpline service: Twilio webhooks, coordinator UI, models, call log, jobs."""
