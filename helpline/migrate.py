@@ -1,0 +1,26 @@
+"""Database migrations (Alembic), run from the CLI: ``helpline db upgrade``."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.config import Config
+
+from helpline.config import ROOT
+
+MIGRATIONS = ROOT / "migrations"
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(url), revision)
+
+
+def revision(url: str, message: str) -> None:
+    """Autogenerate a new migration from the models (for developers)."""
+    command.revision(alembic_config(url), message=message, autogenerate=True)

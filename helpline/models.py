@@ -1,0 +1,139 @@
+"""SQLAlchemy models: volunteers, their languages and shifts, and the call log.
+
+The call log is anonymous by construction: it has no column that could hold a
+caller's number. ``call_ref`` is a keyed hash of Twilio's CallSid that makes the
+status callback idempotent; without the secret it cannot be matched to Twilio's
+own logs.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from datetime import datetime, time
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Time,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
+
+E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Level(enum.StrEnum):
+    """How a volunteer speaks a language, which decides her routing tier."""
+
+    PRIMARY = "primary"
+    SECONDARY = "secondary"
+    BACKUP = "backup"
+
+
+class Outcome(enum.StrEnum):
+    """How a call ended, from the caller's side."""
+
+    ANSWERED = "answered"  # a volunteer accepted and talked with her
+    NO_VOLUNTEER = "no_volunteer"  # nobody could take it; she was told what to do next
+    NOT_ANSWERED = "not_answered"  # volunteers were rung but none accepted in time
+    ABANDONED = "abandoned"  # she hung up while waiting for a volunteer
+    NO_LANGUAGE = "no_language"  # she hung up in the menu before choosing
+    EMERGENCY = "emergency"  # degraded mode: forwarded to the duty phone
+
+
+def validate_e164(number: str) -> str:
+    """Return ``number`` if it is a valid E.164 number, else raise ValueError."""
+    cleaned = number.strip()
+    if not E164.match(cleaned):
+        raise ValueError(
+            f"phone number must be in international E.164 form, like +4791234567 (got {number!r})"
+        )
+    return cleaned
+
+
+class Volunteer(Base):
+    __tablename__ = "volunteers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(16), unique=True)
+    preferred_language: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(default=True)
+    checked_in: Mapped[bool] = mapped_column(default=True)
+    paused_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+
+    languages: Mapped[list[VolunteerLanguage]] = relationship(
+        back_populates="volunteer", cascade="all, delete-orphan", lazy="selectin"
+    )
+    shifts: Mapped[list[Shift]] = relationship(
+        back_populates="volunteer", cascade="all, delete-orphan"
+    )
+
+    @validates("phone")
+    def _check_phone(self, _key: str, value: str) -> str:
+        return validate_e164(value)
+
+    def speaks(self) -> dict[str, Level]:
+        return {lang.language: Level(lang.level) for lang in self.languages}
+
+    def __repr__(self) -> str:  # never shows the phone number
+        return f"<Volunteer {self.id} {self.key}>"
+
+
+class VolunteerLanguage(Base):
+    __tablename__ = "volunteer_languages"
+    __table_args__ = (UniqueConstraint("volunteer_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(16))
+    level: Mapped[str] = mapped_column(String(16), default=Level.PRIMARY.value)
+
+    volunteer: Mapped[Volunteer] = relationship(back_populates="languages")
+
+
+class Shift(Base):
+    """A weekly recurring shift for one language, in the helpline's local time.
+
+    ``end`` at or before ``start`` means the shift crosses midnight.
+    """
+
+    __tablename__ = "shifts"
+    __table_args__ = (CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(16))
+    weekday: Mapped[int] = mapped_column(Integer)  # 0 = Monday
+    start: Mapped[time] = mapped_column(Time)
+    end: Mapped[time] = mapped_column(Time)
+
+    volunteer: Mapped[Volunteer] = relationship(back_populates="shifts")
+
+
+class CallRecord(Base):
+    """One anonymous record per call. No caller number, by construction."""
+
+    __tablename__ = "call_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    call_ref: Mapped[str] = mapped_column(String(32), unique=True)
+    started_minute: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    language: Mapped[str | None] = mapped_column(String(16), index=True)
+    outcome: Mapped[str] = mapped_column(String(20))
+    wait_seconds: Mapped[int] = mapped_column(default=0)
+    talk_seconds: Mapped[int] = mapped_column(default=0)
+    tries: Mapped[int] = mapped_column(default=0)
+    volunteer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("volunteers.id", ondelete="SET NULL"), default=None
+    )
+    topic: Mapped[str | None] = mapped_column(String(32), default=None)

@@ -1,0 +1,65 @@
+"""Anonymity helpers: keyed hashes instead of identifiers, and a log redactor.
+
+A caller's number is never stored, logged or put in Redis. Where a call or a
+caller must be recognised again, a keyed hash (HMAC-SHA256 with the configured
+secret) stands in for it; without the secret it cannot be linked back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import re
+
+# Anything that looks like a phone number: an optional +, then 7 or more digits,
+# allowing spaces, dots and dashes between them.
+_PHONE = re.compile(r"\+?\d(?:[\s.\-]?\d){6,}")
+
+
+def keyed_hash(secret: str, value: str, *, purpose: str) -> str:
+    """HMAC-SHA256 of ``value`` under ``secret``, separated by ``purpose``; 32 hex chars."""
+    message = f"{purpose}\x00{value}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:32]
+
+
+def call_ref(secret: str, call_sid: str) -> str:
+    """The opaque reference of a call, used in Redis, URLs and the call log."""
+    return keyed_hash(secret, call_sid, purpose="call")
+
+
+def caller_key(secret: str, number: str) -> str:
+    """Recognises a repeat caller without knowing her number."""
+    return keyed_hash(secret, number, purpose="caller")
+
+
+def redact(text: str) -> str:
+    """Replace everything that looks like a phone number with ``[number]``."""
+    return _PHONE.sub("[number]", text)
+
+
+_installed = False
+
+
+def install_log_redaction() -> None:
+    """Make every log record of the process strip phone numbers from its message.
+
+    A second line of defence: the code never logs numbers on purpose. It wraps
+    the log record factory, so it covers every logger and handler, including
+    those of libraries and those configured later. Installing twice is a no-op.
+    """
+    global _installed
+    if _installed:
+        return
+    previous = logging.getLogRecordFactory()
+
+    def factory(*args: object, **kwargs: object) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return record
+
+    logging.setLogRecordFactory(factory)
+    _installed = True

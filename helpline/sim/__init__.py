@@ -1,0 +1,1 @@
+"""A Twilio-faithful call simulator: signed webhooks, TwiML executed verb by verb."""

@@ -1,0 +1,110 @@
+"""How a prompt is voiced: Twilio text-to-speech, a recording, or a spoken fallback.
+
+A language with a Twilio voice is spoken with ``<Say>``. A language without one
+is played from a recording (``prompts/audio/<code>/<key>.mp3``), made by a
+volunteer who speaks it. When a recording is missing, the prompt is spoken in
+the local language instead and the gap is logged: never silence.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Protocol
+
+from helpline.languages import Catalog, Language
+
+log = logging.getLogger(__name__)
+
+AUDIO_DIR = Path(__file__).resolve().parent / "prompts" / "audio"
+AUDIO_SUFFIXES = (".mp3", ".wav")
+
+
+class Verb(Protocol):
+    """What a prompt can be added to: a VoiceResponse or a Gather."""
+
+    def say(self, message: str | None = ..., voice: str | None = ..., loop: int | None = ...,
+            language: str | None = ..., **kwargs: object) -> object: ...
+
+    def play(self, url: str | None = ..., loop: int | None = ..., digits: str | None = ...,
+             **kwargs: object) -> object: ...
+
+
+def find_recordings(audio_dir: Path) -> dict[tuple[str, str], str]:
+    """``(language code, prompt key) -> file name`` for every recording on disk."""
+    found: dict[tuple[str, str], str] = {}
+    if audio_dir.is_dir():
+        for path in sorted(audio_dir.glob("*/*")):
+            if path.suffix in AUDIO_SUFFIXES:
+                found[(path.parent.name, path.stem)] = path.name
+    return found
+
+
+class Voicing:
+    def __init__(
+        self,
+        catalog: Catalog,
+        recordings: Mapping[tuple[str, str], str],
+        audio_url: Callable[[str, str], str],
+    ) -> None:
+        self.catalog = catalog
+        self.recordings = recordings
+        self.audio_url = audio_url
+
+    def how(self, language: Language, key: str) -> str:
+        """``"tts"``, ``"recorded"`` or ``"missing"`` for one prompt of one language."""
+        if language.say is not None:
+            return "tts"
+        return "recorded" if (language.code, key) in self.recordings else "missing"
+
+    def add(
+        self,
+        verb: Verb,
+        language: Language,
+        key: str,
+        *,
+        about: Language | None = None,
+        fallback: Language | None = None,
+        **values: str,
+    ) -> None:
+        """Append prompt ``key`` in ``language`` to ``verb``.
+
+        ``about`` fills ``{language}`` and ``fallback`` fills ``{fallback}``: a
+        language is named in its own words when the prompt is in that language,
+        otherwise by its English name. ``values`` fill other placeholders.
+        """
+        if language.say is not None:
+            verb.say(
+                language.prompt(key, **_names(language, about, fallback), **values),
+                voice=language.say.voice,
+                language=language.say.language,
+            )
+            return
+        recording = self.recordings.get((language.code, key))
+        if recording is not None and not values and fallback is None:
+            verb.play(self.audio_url(language.code, recording))
+            return
+        local = self.catalog.local
+        log.warning(
+            "no recording of prompt %r for %s; speaking it in %s instead",
+            key, language.code, local.code,
+        )
+        assert local.say is not None, "the local language must have a Twilio voice"
+        verb.say(
+            local.prompt(key, **_names(local, about, fallback), **values),
+            voice=local.say.voice,
+            language=local.say.language,
+        )
+
+
+def _names(speaking: Language, about: Language | None, fallback: Language | None) -> dict[str, str]:
+    def name(lang: Language) -> str:
+        return lang.native if lang.code == speaking.code else lang.english
+
+    names: dict[str, str] = {}
+    if about is not None:
+        names["language"] = name(about)
+    if fallback is not None:
+        names["fallback"] = name(fallback)
+    return names

@@ -1,0 +1,109 @@
+"""The whole app against a real Redis and a real database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from helpline import create_app
+from helpline.db import get_db
+from helpline.sim.webhook import Webhooks
+
+AUTH_TOKEN = "test-auth-token"
+BASE_URL = "https://helpline.example.org"
+HELPLINE_NUMBER = "+4722000000"
+
+
+@pytest.fixture
+def app_config(database_url: str, redis_url: str) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_url,
+        "REDIS_PREFIX": "htest",
+        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
+        "PUBLIC_BASE_URL": BASE_URL,
+        "HELPLINE_NUMBER": HELPLINE_NUMBER,
+        "CALLER_HASH_SECRET": "test-secret",
+        "DIRECT_NUMBERS": {"+4722000017": "so"},
+    }
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any], redis_client: Any) -> Iterator[Flask]:
+    app = create_app(app_config)
+    get_db(app).create_all()
+    yield app
+    get_db(app).engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def webhooks(client: FlaskClient) -> Webhooks:
+    def transport(
+        path: str, form: Mapping[str, str], headers: Mapping[str, str]
+    ) -> tuple[int, str]:
+        response = client.post(path, data=dict(form), headers=dict(headers))
+        return response.status_code, response.get_data(as_text=True)
+
+    return Webhooks(transport, auth_token=AUTH_TOKEN, base_url=BASE_URL)
+
+
+# Every caller number a test uses is registered here; after each test, no database
+# row and no Redis key or value may contain any of them.
+CALLER_NUMBERS: set[str] = set()
+
+
+def dump_redis(client: Any) -> str:
+    parts: list[str] = []
+    for key in client.scan_iter(count=1000):
+        parts.append(repr(key))
+        kind = client.type(key).decode()
+        if kind == "string":
+            parts.append(repr(client.get(key)))
+        elif kind == "hash":
+            parts.append(repr(client.hgetall(key)))
+        elif kind == "set":
+            parts.append(repr(client.smembers(key)))
+        elif kind == "zset":
+            parts.append(repr(client.zrange(key, 0, -1, withscores=True)))
+        elif kind == "list":
+            parts.append(repr(client.lrange(key, 0, -1)))
+        elif kind == "stream":
+            parts.append(repr(client.xrange(key)))
+    return "\n".join(parts)
+
+
+def dump_database(app: Flask) -> str:
+    from sqlalchemy import select
+
+    from helpline.models import Base
+
+    parts: list[str] = []
+    with get_db(app).engine.connect() as conn:
+        for table in Base.metadata.sorted_tables:
+            for row in conn.execute(select(table)):
+                parts.append(repr(tuple(row)))
+    return "\n".join(parts)
+
+
+@pytest.fixture(autouse=True)
+def no_caller_number_is_kept(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if "app" not in request.fixturenames:
+        return
+    app: Flask = request.getfixturevalue("app")
+    from helpline.live import get_live
+
+    stored = dump_redis(get_live(app).client) + "\n" + dump_database(app)
+    for number in CALLER_NUMBERS:
+        for form in (number, number.lstrip("+")):
+            assert form not in stored, "a caller's number was stored"

@@ -1,0 +1,195 @@
+"""Whole calls, driven through the webhooks exactly as Twilio drives them."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from helpline.db import get_db
+from helpline.live import get_live
+from helpline.models import CallRecord, Shift, Volunteer, VolunteerLanguage
+from helpline.prompts_store import get_voicing
+from helpline.roster import sync_availability
+from helpline.sim.webhook import Webhooks
+
+from .conftest import HELPLINE_NUMBER
+from .twilio_walk import CallWalk, ends_with_words_or_handover, spoken
+
+CALLER = "+4798765432"
+
+
+def add_volunteer(app: Flask, key: str, phone: str, languages: list[str],
+                  *, on_shift: bool = True) -> int:
+    with get_db(app).unit_of_work() as session:
+        volunteer = Volunteer(key=key, name=key.title(), phone=phone, preferred_language="nb")
+        volunteer.languages = [VolunteerLanguage(language=code) for code in languages]
+        if on_shift:
+            volunteer.shifts = [
+                Shift(language=code, weekday=day, start=time(0), end=time(0))
+                for day in range(7) for code in languages
+            ]
+        session.add(volunteer)
+        session.commit()
+        return volunteer.id
+
+
+def sync(app: Flask) -> None:
+    with get_db(app).unit_of_work() as session:
+        sync_availability(session, get_live(app).availability, datetime.now(UTC), "Europe/Oslo")
+
+
+def records(app: Flask) -> list[CallRecord]:
+    with get_db(app).unit_of_work() as session:
+        return list(session.scalars(select(CallRecord)).all())
+
+
+def digits_of(app: Flask, code: str) -> str:
+    return get_voicing(app).catalog.get(code).digits
+
+
+@pytest.fixture
+def two_somali(app: Flask) -> tuple[int, int]:
+    first = add_volunteer(app, "amina", "+4791000001", ["so"])
+    second = add_volunteer(app, "hodan", "+4791000002", ["so", "ar"])
+    sync(app)
+    return first, second
+
+
+def test_answered_call(app: Flask, webhooks: Webhooks, two_somali: tuple[int, int]) -> None:
+    call = CallWalk(webhooks, CALLER)
+    menu = call.incoming()
+    gather = menu.find("./Gather")
+    assert gather is not None and gather.attrib["numDigits"] == "2"
+    dial_doc = call.press(menu, digits_of(app, "so"))
+    dial = dial_doc.find("./Dial")
+    assert dial is not None
+    assert dial.attrib["callerId"] == HELPLINE_NUMBER  # the volunteer never sees the caller
+    child, screening, rung = call.screen(dial_doc)
+    assert rung in {"+4791000001", "+4791000002"}
+    accepted = call.volunteer_presses(screening, child, "1")
+    assert accepted.find("./Hangup") is None  # an open document: Twilio bridges the call
+    goodbye = call.dial_ends(dial_doc, "completed", duration=300, bridged=True)
+    assert ends_with_words_or_handover(goodbye)
+    call.hangs_up(duration=330)
+
+    [record] = records(app)
+    assert record.outcome == "answered"
+    assert record.language == "so"
+    assert record.talk_seconds == 300
+    assert record.tries == 1
+    assert record.volunteer_id in two_somali
+    assert record.started_minute.second == 0
+    # she is free again after her wrap-up, not before
+    availability = get_live(app).availability
+    assert availability.state(record.volunteer_id).value == "wrapup"
+
+
+def test_first_volunteer_does_not_answer_second_accepts(
+    app: Flask, webhooks: Webhooks, two_somali: tuple[int, int]
+) -> None:
+    call = CallWalk(webhooks, CALLER)
+    first_dial = call.press(call.incoming(), digits_of(app, "so"))
+    first_number = first_dial.find("./Dial/Number").text  # type: ignore[union-attr]
+    second_dial = call.dial_ends(first_dial, "no-answer")
+    second_number = second_dial.find("./Dial/Number").text  # type: ignore[union-attr]
+    assert second_number != first_number
+    assert spoken(second_dial), "the caller hears an update, not silence"
+    child, screening, _ = call.screen(second_dial)
+    call.volunteer_presses(screening, child, "1")
+    call.dial_ends(second_dial, "completed", duration=120, bridged=True)
+    call.hangs_up(duration=200)
+
+    [record] = records(app)
+    assert record.outcome == "answered"
+    assert record.tries == 2
+    assert record.talk_seconds == 120
+
+
+def test_volunteer_declines_in_screening(
+    app: Flask, webhooks: Webhooks, two_somali: tuple[int, int]
+) -> None:
+    call = CallWalk(webhooks, CALLER)
+    first_dial = call.press(call.incoming(), digits_of(app, "so"))
+    child, screening, _ = call.screen(first_dial)
+    declined = call.volunteer_presses(screening, child, "2")
+    assert declined.find("./Hangup") is not None
+    # Twilio reports "completed" for a declined screening: it must not count as answered
+    second_dial = call.dial_ends(first_dial, "completed", duration=5, bridged=False)
+    assert second_dial.find("./Dial") is not None
+
+
+def test_nobody_on_shift(app: Flask, webhooks: Webhooks) -> None:
+    add_volunteer(app, "off", "+4791000009", ["so"], on_shift=False)
+    sync(app)
+    call = CallWalk(webhooks, CALLER)
+    doc = call.press(call.incoming(), digits_of(app, "so"))
+    assert doc.find("./Dial") is None
+    assert ends_with_words_or_handover(doc)
+    assert doc[-1].tag == "Hangup"
+    call.hangs_up(duration=40)
+    [record] = records(app)
+    assert record.outcome == "no_volunteer"
+    assert record.tries == 0
+    assert record.volunteer_id is None
+
+
+def test_direct_number_skips_the_menu(
+    app: Flask, webhooks: Webhooks, two_somali: tuple[int, int]
+) -> None:
+    call = CallWalk(webhooks, CALLER, to="+4722000017")
+    doc = call.incoming()
+    assert doc.find("./Gather") is None
+    assert doc.find("./Dial/Number") is not None
+
+
+def test_unknown_digits_replay_the_menu_then_local_language(
+    app: Flask, webhooks: Webhooks
+) -> None:
+    add_volunteer(app, "kari", "+4791000005", ["nb"])
+    sync(app)
+    call = CallWalk(webhooks, CALLER)
+    doc = call.incoming()
+    for _ in range(2):
+        doc = call.press(doc, "99")
+        assert doc.find("./Gather") is not None, "the menu is replayed"
+    doc = call.no_input(doc)  # third time: nothing pressed
+    number = doc.find("./Dial/Number")
+    assert number is not None and number.text == "+4791000005"
+
+
+def test_forged_signature_is_refused_and_changes_nothing(
+    app: Flask, client: Any, two_somali: tuple[int, int]
+) -> None:
+    form = {"CallSid": "CAforged", "From": CALLER, "To": HELPLINE_NUMBER}
+    assert client.post("/voice/incoming", data=form).status_code == 403
+    assert client.post(
+        "/voice/incoming", data=form, headers={"X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl"}
+    ).status_code == 403
+    assert client.post(
+        "/voice/status", data={**form, "CallStatus": "completed"},
+        headers={"X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl"},
+    ).status_code == 403
+    assert records(app) == []
+    assert get_live(app).client.keys("htest:call:*") == []
+
+
+def test_replayed_webhooks_reserve_once_and_write_once(
+    app: Flask, webhooks: Webhooks, two_somali: tuple[int, int]
+) -> None:
+    call = CallWalk(webhooks, CALLER)
+    menu = call.incoming()
+    call.incoming()  # Twilio retried
+    first = call.press(menu, digits_of(app, "so"))
+    again = call.press(menu, digits_of(app, "so"))
+    assert first.find("./Dial/Number").text == again.find("./Dial/Number").text  # type: ignore[union-attr]
+    availability = get_live(app).availability
+    states = [availability.state(v).value for v in two_somali]
+    assert sorted(states) == ["free", "ringing"]
+    call.hangs_up(duration=20)
+    call.hangs_up(duration=20)
+    assert len(records(app)) == 1
+    assert sorted(availability.state(v).value for v in two_somali) == ["free", "free"]
