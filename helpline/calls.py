@@ -133,6 +133,20 @@ class CallFlow:
         self._write_record(state, call_status, duration)
         self.states.delete(ref)
 
+    def close_stale(self, max_age_seconds: float) -> int:
+        """Close calls whose status callback never came (lost, or a service was down).
+
+        Returns how many were closed; each gets its one record like any call.
+        """
+        closed = 0
+        horizon = self.clock() - max_age_seconds
+        for ref in self.states.refs():
+            state = self.states.load(ref)
+            if state is not None and state.started and state.started < horizon:
+                self.status(ref, "completed", 0)
+                closed += 1
+        return closed
+
     # -- the volunteer's leg ----------------------------------------------
 
     def screen(self, ref: str, language_code: str, attempt: int, volunteer_id: int) -> VoiceResponse:
@@ -238,7 +252,7 @@ class CallFlow:
         ended = state.started + duration if duration else self.clock()
         record = CallRecord(
             call_ref=state.ref,
-            started_minute=_to_minute(state.started),
+            started_minute=to_minute(state.started),
             language=state.language,
             outcome=_outcome(state).value,
             wait_seconds=_wait_seconds(state, ended),
@@ -255,6 +269,8 @@ class CallFlow:
 
 
 def _outcome(state: CallState) -> Outcome:
+    if state.ended == Outcome.EMERGENCY.value:
+        return Outcome.EMERGENCY
     if state.answered_by is not None:
         return Outcome.ANSWERED
     if state.ended == Outcome.NO_VOLUNTEER.value:
@@ -277,5 +293,5 @@ def _talk_seconds(state: CallState, ended: float) -> int:
     return max(0, round(ended - state.answered_at))  # the status came before the dial action
 
 
-def _to_minute(epoch: float) -> datetime:
+def to_minute(epoch: float) -> datetime:
     return datetime.fromtimestamp(epoch, UTC).replace(second=0, microsecond=0)

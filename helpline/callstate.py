@@ -106,5 +106,15 @@ class CallStates:
             menu_attempts=whole("menu_attempts") or 0,
         )
 
+    def refs(self) -> list[str]:
+        """The refs of every call in flight."""
+        prefix = f"{self._prefix}:call:"
+        refs = []
+        for key in self._client.scan_iter(match=f"{prefix}*", count=500):
+            name = key.decode()[len(prefix):]
+            if ":" not in name:
+                refs.append(name)
+        return refs
+
     def delete(self, ref: str) -> None:
         self._client.delete(self._key(ref), f"{self._key(ref)}:tried")

@@ -1,18 +1,37 @@
-"""Voice webhooks: the paths Twilio posts to during a call (DESIGN.md's contract)."""
+"""Voice webhooks: the paths Twilio posts to during a call (DESIGN.md's contract).
+
+If Redis or the database does not answer (within ``SERVICE_TIMEOUT_SECONDS``),
+the caller still gets valid TwiML at once: she is told there is a technical
+problem and forwarded to the coordinators' duty phone (``EMERGENCY_NUMBER``),
+and the call's record is spooled to disk until the database answers again.
+"""
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import redis
 from flask import Blueprint, current_app, request
+from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import VoiceResponse
 
-from helpline.calls import CallFlow, FlowSettings
+from helpline import outbox, twiml
+from helpline.calls import CallFlow, FlowSettings, to_minute
 from helpline.db import get_db
 from helpline.live import get_live
+from helpline.models import Outcome
 from helpline.privacy import call_ref
 from helpline.prompts_store import get_voicing
 from helpline.webhooks import public_url, twilio_webhook
 
+log = logging.getLogger(__name__)
+
 bp = Blueprint("voice", __name__, url_prefix="/voice")
+
+SERVICE_ERRORS = (redis.exceptions.RedisError, SQLAlchemyError, OSError)
 
 
 def flow() -> CallFlow:
@@ -30,6 +49,10 @@ def flow() -> CallFlow:
     )
 
 
+def spool_dir() -> Path:
+    return Path(current_app.instance_path) / "outbox"
+
+
 def _ref() -> str:
     """The opaque ref of the caller's call (the parent leg)."""
     sid = request.form.get("ParentCallSid") or request.form.get("CallSid", "")
@@ -41,50 +64,106 @@ def _int(name: str, default: int = 0) -> int:
     return int(raw) if raw.isdigit() else default
 
 
+def caller_step(step: Callable[[CallFlow], VoiceResponse], language: str | None = None
+                ) -> VoiceResponse:
+    """Run a step of the caller's leg; if a service is down, forward to the duty phone."""
+    try:
+        return step(flow())
+    except SERVICE_ERRORS as exc:
+        return degraded(exc, language)
+
+
+def degraded(exc: Exception, language_code: str | None) -> VoiceResponse:
+    log.error("degraded mode: %s did not answer (%s); forwarding to the duty phone",
+              "Redis" if isinstance(exc, redis.exceptions.RedisError) else "the database",
+              type(exc).__name__)
+    voicing = get_voicing()
+    catalog = voicing.catalog
+    try:
+        language = catalog.get(language_code) if language_code else catalog.local
+    except KeyError:
+        language = catalog.local
+    ref = _ref()
+    outbox.spool(spool_dir(), {
+        "call_ref": ref,
+        "started_minute": to_minute(time.time()),
+        "language": language_code,
+        "outcome": Outcome.EMERGENCY.value,
+        "wait_seconds": 0, "talk_seconds": 0, "tries": 0, "volunteer_id": None,
+    })
+    if not isinstance(exc, redis.exceptions.RedisError):
+        try:  # so the status callback does not close it as an ordinary call
+            get_live().states.update(ref, ended=Outcome.EMERGENCY.value)
+        except redis.exceptions.RedisError:
+            pass
+    return twiml.emergency_forward(
+        voicing, language,
+        number=current_app.config["EMERGENCY_NUMBER"],
+        caller_id=current_app.config["HELPLINE_NUMBER"],
+    )
+
+
 @bp.post("/incoming")
 @twilio_webhook
 def incoming() -> VoiceResponse:
-    return flow().incoming(_ref(), request.form.get("To", ""))
+    to = request.form.get("To", "")
+    ref = _ref()
+    return caller_step(lambda f: f.incoming(ref, to), current_app.config["DIRECT_NUMBERS"].get(to))
 
 
 @bp.post("/menu")
 @twilio_webhook
 def menu() -> VoiceResponse:
-    return flow().menu_choice(_ref(), _int("attempt", 1), request.form.get("Digits", ""))
+    ref, attempt, digits = _ref(), _int("attempt", 1), request.form.get("Digits", "")
+    language = get_voicing().catalog.by_digits(digits.strip())
+    return caller_step(lambda f: f.menu_choice(ref, attempt, digits),
+                       language.code if language else None)
 
 
 @bp.post("/dial")
 @twilio_webhook
 def dial_result() -> VoiceResponse:
-    return flow().dial_result(
-        _ref(),
-        request.args.get("lang", ""),
-        _int("attempt", 1),
-        request.form.get("DialCallStatus", ""),
-        _int("DialCallDuration"),
-    )
+    ref, language = _ref(), request.args.get("lang", "")
+    attempt, duration = _int("attempt", 1), _int("DialCallDuration")
+    status = request.form.get("DialCallStatus", "")
+    return caller_step(lambda f: f.dial_result(ref, language, attempt, status, duration), language)
 
 
 @bp.post("/screen")
 @twilio_webhook
 def screen() -> VoiceResponse:
-    return flow().screen(
-        request.args.get("ref", ""), request.args.get("lang", ""), _int("attempt", 1), _int("vid")
-    )
+    ref, language = request.args.get("ref", ""), request.args.get("lang", "")
+    attempt, vid = _int("attempt", 1), _int("vid")
+    try:
+        return flow().screen(ref, language, attempt, vid)
+    except SERVICE_ERRORS:
+        log.error("screening failed: a service did not answer; the volunteer is told")
+        return twiml.declined(get_voicing(), get_voicing().catalog.local)
 
 
 @bp.post("/screen/answer")
 @twilio_webhook
 def screen_answer() -> VoiceResponse:
-    return flow().screen_answer(
-        request.args.get("ref", ""), _int("attempt", 1), _int("vid"), request.form.get("Digits", "")
-    )
+    ref, attempt, vid = request.args.get("ref", ""), _int("attempt", 1), _int("vid")
+    digits = request.form.get("Digits", "")
+    try:
+        return flow().screen_answer(ref, attempt, vid, digits)
+    except SERVICE_ERRORS:
+        log.error("screening answer failed: a service did not answer; the volunteer is told")
+        return twiml.declined(get_voicing(), get_voicing().catalog.local)
+
+
+FINAL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
 
 
 @bp.post("/status")
 @twilio_webhook
 def status() -> VoiceResponse:
-    call_status = request.form.get("CallStatus", "")
-    if call_status in {"completed", "busy", "failed", "no-answer", "canceled"}:
-        flow().status(_ref(), call_status, _int("CallDuration"))
+    if request.form.get("CallStatus", "") in FINAL_STATUSES:
+        try:
+            flow().status(_ref(), request.form["CallStatus"], _int("CallDuration"))
+            outbox.flush(spool_dir(), get_db())
+        except SERVICE_ERRORS:
+            # The call's state stays in Redis; the periodic job closes it later.
+            log.error("status callback could not close the call now; it will be closed later")
     return VoiceResponse()

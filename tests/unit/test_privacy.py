@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from helpline.privacy import call_ref, caller_key, install_log_redaction, redact
+
+
+def test_keyed_hashes_are_stable_secret_dependent_and_purpose_separated() -> None:
+    assert call_ref("s", "CA1") == call_ref("s", "CA1")
+    assert call_ref("s", "CA1") != call_ref("t", "CA1")
+    assert call_ref("s", "+4712345678") != caller_key("s", "+4712345678")
+    assert len(call_ref("s", "CA1")) == 32
+    assert "4712345678" not in caller_key("s", "+4712345678")
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["call from +4798765432", "call from 98765432", "from +47 987 65 432", "0047-98-76-54-32"],
+)
+def test_redact_blanks_phone_numbers(text: str) -> None:
+    assert "[number]" in redact(text)
+    assert "9876" not in redact(text)
+
+
+def test_redact_keeps_ordinary_text() -> None:
+    assert redact("call CA12 in so, attempt 2, 300 s") == "call CA12 in so, attempt 2, 300 s"
+
+
+def test_every_log_record_is_redacted(caplog: pytest.LogCaptureFixture) -> None:
+    install_log_redaction()
+    install_log_redaction()  # twice is harmless
+    with caplog.at_level(logging.INFO):
+        logging.getLogger("anything").info("caller %s hung up", "+4798765432")
+    assert "98765432" not in caplog.text
+    assert "[number]" in caplog.text
