@@ -1,0 +1,483 @@
+"""The live availability queue in Redis: who can take a call in which language.
+
+The adapter between the pure rules (:mod:`routing.policy`, :mod:`routing.model`)
+and Redis. Every change of state is one atomic Lua script (``routing/lua``), so
+two concurrent calls can never hold the same volunteer, whatever the number of
+web and job processes. Time comes from the ``clock`` given at construction.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from datetime import UTC, tzinfo
+from typing import Any, Literal, cast
+
+import redis
+import redis.client
+
+from routing.exceptions import (
+    ClockError,
+    InvalidCallKeyError,
+    InvalidVolunteerError,
+    UnknownLanguageError,
+)
+from routing.keys import MAX_VOLUNTEER_ID, RoutingKeys, check_part, member, member_id
+from routing.model import (
+    CallRecord,
+    VolunteerRecord,
+    VolunteerState,
+    language_entries,
+    languages_json,
+    state_of,
+)
+from routing.policy import (
+    BACKUP_RANK,
+    DEFAULT_POLICY,
+    MAX_CALLS_RANK,
+    RANK_SPAN_MS,
+    Policy,
+    day_of,
+    get_policy,
+    parse_languages,
+    split_score,
+)
+from routing.scripts import Scripts
+
+Outcome = Literal["talked", "missed", "cancelled"]
+OUTCOMES: tuple[Outcome, ...] = ("talked", "missed", "cancelled")
+
+decisions = logging.getLogger("routing.decisions")
+
+MAX_CALL_KEY_LENGTH = 200
+_PHONE_LIKE = re.compile(r"\+?[\d\s().-]{7,20}")
+_CALLS_TODAY_TTL_MS = 2 * 24 * 3600 * 1000
+_PEEK = 2
+
+
+def _text(value: str | bytes) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def check_volunteer_id(vid: int) -> int:
+    """Return ``vid`` if it is a valid volunteer id, else raise."""
+    if isinstance(vid, bool) or not isinstance(vid, int) or not 0 <= vid <= MAX_VOLUNTEER_ID:
+        raise InvalidVolunteerError(f"volunteer id {vid!r} is not an integer in 0..10**12-1")
+    return vid
+
+
+def check_call_key(call_key: str) -> str:
+    """Return ``call_key`` if it can be stored, else raise.
+
+    A call key must be an opaque string (the webhooks pass a keyed hash of the
+    call). Anything that looks like a phone number is refused, so that a number
+    can never reach Redis through this argument.
+    """
+    if not isinstance(call_key, str) or not call_key or len(call_key) > MAX_CALL_KEY_LENGTH:
+        raise InvalidCallKeyError("a call key is a non-empty string of at most 200 characters")
+    if _PHONE_LIKE.fullmatch(call_key):
+        raise InvalidCallKeyError("a call key must be a keyed hash, never a phone number")
+    return call_key
+
+
+class Availability:
+    """Volunteers' availability per language, and the calls that hold them.
+
+    ``languages`` are the codes of every language the helpline serves (its
+    queues); ``policies`` maps a code to a policy name of :mod:`routing.policy`
+    (default ``longest_idle``). Leases and the wrap-up rest are in seconds.
+    A call key stays known for ``idempotency_seconds`` after its release, so a
+    retried webhook cannot reserve anew with it. ``timezone`` decides when a
+    day starts for the ``fewest_calls`` policy.
+    """
+
+    client: redis.Redis
+    """The Redis client (for pipelines: ``set_volunteer(..., pipeline=client.pipeline())``)."""
+
+    def __init__(
+        self,
+        client: redis.Redis,
+        *,
+        languages: Sequence[str],
+        prefix: str = "helpline",
+        ring_lease_seconds: int = 120,
+        call_lease_seconds: int = 4 * 3600,
+        wrapup_seconds: int = 60,
+        clock: Callable[[], float] = time.time,
+        policies: Mapping[str, str] | None = None,
+        idempotency_seconds: int = 24 * 3600,
+        timezone: tzinfo = UTC,
+    ) -> None:
+        codes = tuple(check_part(code, "language code") for code in languages)
+        if not codes:
+            raise ValueError("a router needs at least one language")
+        if len(set(codes)) != len(codes):
+            raise ValueError("language codes must be unique")
+        for name, value in (
+            ("ring_lease_seconds", ring_lease_seconds),
+            ("call_lease_seconds", call_lease_seconds),
+            ("idempotency_seconds", idempotency_seconds),
+        ):
+            if value <= 0:
+                raise ValueError(f"{name} must be positive")
+        if wrapup_seconds < 0:
+            raise ValueError("wrapup_seconds must not be negative")
+        self.languages = codes
+        self.keys = RoutingKeys(prefix)
+        self.client = client
+        self._client = client
+        self._clock = clock
+        self._timezone = timezone
+        self._ring_ms = int(ring_lease_seconds * 1000)
+        self._call_ms = int(call_lease_seconds * 1000)
+        self._wrapup_ms = int(wrapup_seconds * 1000)
+        self._window_ms = int(idempotency_seconds * 1000)
+        self._position = {code: i + 1 for i, code in enumerate(codes)}
+        unknown = set(policies or {}) - set(codes)
+        if unknown:
+            raise UnknownLanguageError(f"policies given for unknown languages: {sorted(unknown)}")
+        self._policies = {
+            code: get_policy((policies or {}).get(code, DEFAULT_POLICY)) for code in codes
+        }
+        self._scripts = Scripts(client)
+        self._queues = tuple(self.keys.queue(code) for code in codes)
+        codes_arg = ",".join(codes)
+        k = self.keys
+        self._reserve_keys = (k.volunteers, k.calls, k.leases, k.finished, *self._queues)
+        self._reserve_static = (RANK_SPAN_MS, codes_arg, BACKUP_RANK)
+        self._requeue_static = (RANK_SPAN_MS, codes_arg, MAX_CALLS_RANK)
+        self._latest_ms = RANK_SPAN_MS - 1 - max(self._call_ms, self._window_ms, self._wrapup_ms)
+
+    # -- configuration -------------------------------------------------------
+
+    def policy_for(self, language: str) -> Policy:
+        """The policy that orders ``language``'s volunteers."""
+        try:
+            return self._policies[language]
+        except KeyError:
+            raise UnknownLanguageError(f"unknown language {language!r}") from None
+
+    def now_ms(self) -> int:
+        """The clock's time in whole ms; raises :class:`ClockError` if unstorable."""
+        now = int(self._clock() * 1000)
+        if not 0 <= now <= self._latest_ms:
+            raise ClockError(f"clock time {now} ms is outside what the router can store")
+        return now
+
+    def _calls_today_key(self, now_ms: int) -> str:
+        return self.keys.calls_today(day_of(now_ms, self._timezone))
+
+    # -- presence and shifts -------------------------------------------------
+
+    def set_volunteer(
+        self,
+        volunteer_id: int,
+        languages: Mapping[str, str] | Collection[str],
+        *,
+        checked_in: bool = True,
+        pipeline: redis.client.Pipeline | None = None,
+    ) -> None:
+        """Store the languages she is on shift for now, and whether she is checked in.
+
+        ``languages`` maps a code to her tier (``primary``, ``secondary`` or
+        ``backup``), or is a collection of codes she serves as primary; empty
+        means off shift. Idempotent. A volunteer held by a call is not disturbed:
+        the new languages apply when the call releases her. With ``pipeline``,
+        the change is queued there instead of sent.
+        """
+        tiers = parse_languages(languages)
+        for code in tiers:
+            self.policy_for(code)
+        entries = language_entries(tiers, self.policy_for)
+        self._set(volunteer_id, languages_json(entries), checked_in, pipeline)
+
+    def remove_volunteer(
+        self, volunteer_id: int, *, pipeline: redis.client.Pipeline | None = None
+    ) -> None:
+        """Take her off shift in every language (after her current call, if any)."""
+        self._set(volunteer_id, "{}", False, pipeline)
+
+    def _set(
+        self,
+        vid: int,
+        langs_json: str,
+        checked_in: bool,
+        pipeline: redis.client.Pipeline | None,
+    ) -> None:
+        check_volunteer_id(vid)
+        now = self.now_ms()
+        k = self.keys
+        self._scripts.set_volunteer(
+            keys=(k.volunteers, k.calls, self._calls_today_key(now), *self._queues),
+            args=(*self._requeue_static, member(vid), now, int(checked_in), langs_json),
+            client=pipeline,
+        )
+
+    # -- calls ---------------------------------------------------------------
+
+    def reserve(
+        self,
+        language: str,
+        call_key: str,
+        *,
+        count: int = 1,
+        exclude: Collection[int] = (),
+    ) -> list[int]:
+        """Hold the best ``count`` free volunteers for ``language``, best first.
+
+        One atomic step: they are taken out of the queues of all their
+        languages and ring under ``call_key`` with a ring lease. ``exclude``
+        lists volunteers already tried for this call. Idempotent per call key: a
+        call key used before gets back whom it still holds and reserves nobody
+        new. Returns ``[]`` when nobody is free.
+        """
+        position = self._position_of(language)
+        check_call_key(call_key)
+        if count < 1:
+            raise ValueError("count must be at least 1")
+        excluded = [member(check_volunteer_id(v)) for v in exclude]
+        now = self.now_ms()
+        status, taken, considered, queued = self._scripts.reserve(
+            keys=self._reserve_keys,
+            args=(
+                *self._reserve_static,
+                call_key,
+                now,
+                self._ring_ms,
+                self._window_ms,
+                position,
+                count,
+                _PEEK,
+                *excluded,
+            ),
+        )
+        chosen = [member_id(m) for m in taken]
+        if decisions.isEnabledFor(logging.INFO):
+            self._log_reserve(
+                language, call_key, _text(status), chosen, considered, queued, now, set(exclude)
+            )
+        return chosen
+
+    def confirm(self, call_key: str, volunteer_id: int) -> bool:
+        """She accepted: ringing -> on call, under the call lease.
+
+        Everybody else the call key holds is released at once, back to her
+        place in the queues. False if the call key no longer holds her.
+        """
+        check_call_key(call_key)
+        check_volunteer_id(volunteer_id)
+        now = self.now_ms()
+        k = self.keys
+        ok, released = self._scripts.confirm(
+            keys=(k.volunteers, k.calls, k.leases, self._calls_today_key(now), *self._queues),
+            args=(*self._requeue_static, call_key, member(volunteer_id), now, self._call_ms),
+        )
+        if decisions.isEnabledFor(logging.INFO):
+            others = [member_id(m) for m in released]
+            decisions.info(
+                "confirm call %s: volunteer %s %s; released %s",
+                call_key[:12],
+                volunteer_id,
+                "on the call" if ok else "not held by this call",
+                others or "nobody",
+                extra={
+                    "event": "confirm",
+                    "call_key": call_key,
+                    "volunteer_id": volunteer_id,
+                    "confirmed": bool(ok),
+                    "released": others,
+                },
+            )
+        return bool(ok)
+
+    def release(self, call_key: str, *, outcome: Outcome) -> list[int]:
+        """Let go of everybody ``call_key`` holds; returns their ids. Idempotent.
+
+        ``talked``: she is back after her wrap-up rest; ``missed`` (no answer,
+        declined): back at the end of the queue; ``cancelled``: back where she was.
+        """
+        check_call_key(call_key)
+        if outcome not in OUTCOMES:
+            raise ValueError(f"outcome must be one of {OUTCOMES}, not {outcome!r}")
+        now = self.now_ms()
+        return self._release(call_key, outcome, now, lapsed_only=False)
+
+    def _release_args(self, call_key: str, outcome: str, now: int, lapsed_only: bool) -> Any:
+        k = self.keys
+        return {
+            "keys": (
+                k.volunteers,
+                k.calls,
+                k.leases,
+                k.finished,
+                self._calls_today_key(now),
+                *self._queues,
+            ),
+            "args": (
+                *self._requeue_static,
+                call_key,
+                now,
+                outcome,
+                self._wrapup_ms,
+                self._window_ms,
+                _CALLS_TODAY_TTL_MS,
+                int(lapsed_only),
+            ),
+        }
+
+    def _release(self, call_key: str, outcome: str, now: int, *, lapsed_only: bool) -> list[int]:
+        members, outcomes = self._scripts.release(
+            **self._release_args(call_key, outcome, now, lapsed_only)
+        )
+        released = [member_id(m) for m in members]
+        self._log_release(call_key, outcome, released, [_text(o) for o in outcomes])
+        return released
+
+    def renew(self, call_key: str) -> bool:
+        """Extend the call key's lease from now; False if it holds nobody."""
+        check_call_key(call_key)
+        k = self.keys
+        ok = self._scripts.renew(
+            keys=(k.calls, k.leases),
+            args=(call_key, self.now_ms(), self._ring_ms, self._call_ms),
+        )
+        return bool(ok)
+
+    def expire_leases(self, *, batch: int = 100) -> list[int]:
+        """Release the calls whose lease has lapsed; returns the volunteers freed.
+
+        A lapsed ring counts as missed, a lapsed call as talked. Safe to run
+        from several processes at once: each release checks the lease again,
+        atomically. Also forgets call keys whose idempotency window is over.
+        """
+        freed: list[int] = []
+        while True:
+            now = self.now_ms()
+            due: list[str] = [
+                _text(k)
+                for k in cast(
+                    "list[bytes | str]",
+                    self._client.zrangebyscore(self.keys.leases, "-inf", now, start=0, num=batch),
+                )
+            ]
+            if due:
+                pipe = self._client.pipeline(transaction=False)
+                for call_key in due:
+                    self._scripts.release(
+                        **self._release_args(call_key, "lapsed", now, True), client=pipe
+                    )
+                for call_key, (members, outcomes) in zip(due, pipe.execute(), strict=True):
+                    released = [member_id(m) for m in members]
+                    self._log_release(call_key, "lapsed", released, [_text(o) for o in outcomes])
+                    freed.extend(released)
+            if len(due) < batch:
+                break
+        self._client.zremrangebyscore(self.keys.finished, "-inf", now)
+        return sorted(freed)
+
+    # -- reading -------------------------------------------------------------
+
+    def record(self, volunteer_id: int) -> VolunteerRecord | None:
+        """Her stored record, or None when she is off shift and not held."""
+        raw = self._client.hget(self.keys.volunteers, member(check_volunteer_id(volunteer_id)))
+        return None if raw is None else VolunteerRecord.from_json(raw)
+
+    def state(self, volunteer_id: int) -> VolunteerState:
+        """Her state now."""
+        return state_of(self.record(volunteer_id), self.now_ms())
+
+    def free_volunteers(self, language: str) -> list[int]:
+        """The volunteers free for ``language`` now, in the order they would be offered it."""
+        self._position_of(language)
+        now = self.now_ms()
+        entries = cast(
+            "list[tuple[bytes | str, float]]",
+            self._client.zrange(self.keys.queue(language), 0, -1, withscores=True),
+        )
+        return [member_id(m) for m, s in entries if split_score(s)[1] <= now]
+
+    def held_by(self, call_key: str) -> list[int]:
+        """The volunteers ``call_key`` holds, in the order they were reserved."""
+        raw = self._client.hget(self.keys.calls, check_call_key(call_key))
+        return [] if raw is None else CallRecord.from_json(raw).volunteer_ids
+
+    # -- helpers -------------------------------------------------------------
+
+    def _position_of(self, language: str) -> int:
+        try:
+            return self._position[language]
+        except KeyError:
+            raise UnknownLanguageError(f"unknown language {language!r}") from None
+
+    def _log_reserve(
+        self,
+        language: str,
+        call_key: str,
+        status: str,
+        chosen: list[int],
+        considered: Iterable[Any],
+        queued: int,
+        now: int,
+        exclude: set[int],
+    ) -> None:
+        flat = list(considered)
+        candidates = []
+        for m, s in zip(flat[::2], flat[1::2], strict=True):
+            rank, at = split_score(float(s))
+            vid = member_id(m)
+            candidates.append(
+                {
+                    "volunteer_id": vid,
+                    "rank": rank,
+                    "backup": rank >= BACKUP_RANK,
+                    "idle_seconds": round((now - at) / 1000, 1),
+                    "excluded": vid in exclude,
+                }
+            )
+        policy = self._policies[language].name
+        shown = ", ".join(
+            f"{c['volunteer_id']}(rank {c['rank']}, idle {c['idle_seconds']}s"
+            + (", excluded)" if c["excluded"] else ")")
+            for c in candidates
+        )
+        decisions.info(
+            "reserve %s call %s (%s): chose %s by %s; considered %s; %d queued",
+            language,
+            call_key[:12],
+            status,
+            chosen or "nobody",
+            policy,
+            shown or "nobody free",
+            queued,
+            extra={
+                "event": "reserve",
+                "language": language,
+                "call_key": call_key,
+                "policy": policy,
+                "replayed": status == "replayed",
+                "candidates": candidates,
+                "chosen": chosen,
+                "queued": queued,
+            },
+        )
+
+    def _log_release(
+        self, call_key: str, outcome: str, released: list[int], outcomes: list[str]
+    ) -> None:
+        if not decisions.isEnabledFor(logging.INFO):
+            return
+        decisions.info(
+            "release call %s (%s): %s",
+            call_key[:12],
+            outcome,
+            ", ".join(f"{v} {o}" for v, o in zip(released, outcomes, strict=True)) or "nobody",
+            extra={
+                "event": "release",
+                "call_key": call_key,
+                "outcome": outcome,
+                "released": released,
+                "outcomes": outcomes,
+            },
+        )
