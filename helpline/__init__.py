@@ -17,10 +17,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     Nothing is connected at import time; ``test_config`` overrides the
     environment (tests pass their own database and Redis URLs).
     """
-    app = Flask(__name__, instance_relative_config=True)
-    app.config.from_mapping(from_environment())
+    config = from_environment()
     if test_config is not None:
-        app.config.from_mapping(test_config)
+        config.update(test_config)
+    instance = config.get("INSTANCE_PATH")
+    app = Flask(__name__, instance_path=str(instance) if instance else None)
+    app.config.from_mapping(config)
     install_log_redaction()
 
     from helpline import db, live, prompts_store, webhooks

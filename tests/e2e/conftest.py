@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,9 +20,10 @@ HELPLINE_NUMBER = "+4722000000"
 
 
 @pytest.fixture
-def app_config(database_url: str, redis_url: str) -> dict[str, Any]:
+def app_config(database_url: str, redis_url: str, tmp_path: Path) -> dict[str, Any]:
     return {
         "TESTING": True,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
         "DATABASE_URL": database_url,
         "REDIS_URL": redis_url,
         "REDIS_PREFIX": "htest",
@@ -38,6 +40,7 @@ def app(app_config: dict[str, Any], redis_client: Any) -> Iterator[Flask]:
     app = create_app(app_config)
     get_db(app).create_all()
     yield app
+    assert_no_caller_number_kept(app)
     get_db(app).engine.dispose()
 
 
@@ -95,12 +98,7 @@ def dump_database(app: Flask) -> str:
     return "\n".join(parts)
 
 
-@pytest.fixture(autouse=True)
-def no_caller_number_is_kept(request: pytest.FixtureRequest) -> Iterator[None]:
-    yield
-    if "app" not in request.fixturenames:
-        return
-    app: Flask = request.getfixturevalue("app")
+def assert_no_caller_number_kept(app: Flask) -> None:
     from helpline.live import get_live
 
     stored = dump_redis(get_live(app).client) + "\n" + dump_database(app)
