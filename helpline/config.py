@@ -46,6 +46,9 @@ DEFAULTS: dict[str, Any] = {
     "CALL_LEASE_SECONDS": 4 * 3600,
     "EMERGENCY_NUMBER": None,  # the coordinators' duty phone, dialled in degraded mode
     "SERVICE_TIMEOUT_SECONDS": 0.3,  # Redis/database answer budget inside a webhook
+    # Simulations only (helpline/clock.py): a clock faster than the wall clock
+    "CLOCK_SPEED": 1.0,
+    "CLOCK_ORIGIN": 0.0,
 }
 
 _TRUE = {"1", "true", "yes", "on"}

@@ -15,6 +15,7 @@ from typing import Any
 import redis
 from flask import Flask, current_app
 
+from helpline import clock as clocks
 from helpline.callstate import CallStates
 from routing.availability import Availability
 
@@ -50,6 +51,8 @@ def init_app(app: Flask, language_codes: list[str]) -> None:
         timeout=float(config["SERVICE_TIMEOUT_SECONDS"]),
     )
     prefix = str(config["REDIS_PREFIX"])
+    clock = clocks.from_config(config)
+    app.extensions["helpline.clock"] = clock
     app.extensions["helpline.live"] = Live(
         client=client,
         availability=Availability(
@@ -59,6 +62,7 @@ def init_app(app: Flask, language_codes: list[str]) -> None:
             ring_lease_seconds=int(config["RING_LEASE_SECONDS"]),
             call_lease_seconds=int(config["CALL_LEASE_SECONDS"]),
             wrapup_seconds=int(config["WRAPUP_SECONDS"]),
+            clock=clock,
         ),
         states=CallStates(client, prefix),
         embedded=embedded,

@@ -54,7 +54,7 @@ def tick() -> TickReport:
 def run_tick(app: Flask, now: datetime | None = None) -> TickReport:
     """Apply shift starts and ends, free lapsed reservations, close lost calls,
     and write spooled records."""
-    now = now or datetime.now(UTC)
+    now = now or datetime.fromtimestamp(app.extensions["helpline.clock"](), UTC)
     live = get_live(app)
     lock = f"{app.config['REDIS_PREFIX']}:tick:{now.strftime('%Y%m%d%H%M')}"
     if not live.client.set(lock, "1", nx=True, ex=120):

@@ -46,6 +46,7 @@ def flow() -> CallFlow:
         settings=FlowSettings.from_config(current_app.config),
         url_for=public_url,
         direct_numbers=current_app.config["DIRECT_NUMBERS"],
+        clock=current_app.extensions["helpline.clock"],
     )
 
 
