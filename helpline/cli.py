@@ -88,3 +88,9 @@ def routing_rebuild() -> None:
             session, get_live(app).availability, datetime.now(UTC), app.config["TIMEZONE"]
         )
     click.echo(f"Rebuilt: {len(truth)} volunteers on shift now.")
+
+
+from helpline.sim.cli import demo, simulate  # noqa: E402
+
+main.add_command(simulate)
+main.add_command(demo)

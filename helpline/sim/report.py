@@ -131,12 +131,12 @@ def render(report: Report, console: Any) -> None:
 
     table = Table(title=f"{report.simulated_hours} simulated hours "
                         f"in {report.real_seconds} s", title_justify="left")
-    for name in ("language", "calls", "answered", "≤30 s", "abandoned", "no volunteer",
-                 "no language", "mean wait", "p90 wait", "utilisation"):
-        table.add_column(name, justify="left" if name == "language" else "right")
+    for name in ("lang", "calls", "answered", "≤30 s", "aband.", "no vol.",
+                 "no lang.", "wait", "p90", "util."):
+        table.add_column(name, justify="left" if name == "lang" else "right", no_wrap=True)
     for row in [*report.lines, report.overall]:
         table.add_row(
-            row.language, str(row.calls), f"{row.answered} ({row.answer_rate:.0%})",
+            row.language, str(row.calls), f"{row.answered} {row.answer_rate:4.0%}",
             str(row.answered_in_30s), str(row.abandoned), str(row.no_volunteer),
             str(row.no_language), f"{row.mean_wait:.0f} s", f"{row.p90_wait:.0f} s",
             "-" if row.utilisation is None else f"{row.utilisation:.0%}",

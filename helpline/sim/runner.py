@@ -115,6 +115,7 @@ class Simulation:
         self.on_shift_seconds: dict[str, float] = {}
         self.overall_on_shift = 0.0
         self.callers: list[str] = []
+        self._real_start = time.perf_counter()
 
     def connect(self, transport: Transport) -> None:
         self._transport = transport
@@ -162,13 +163,19 @@ class Simulation:
                 last[0] = moment
                 progress(min(now, self.end) - self.engine.start, len(self.twilio.results))
 
+        self._real_start = real_start
         self.engine.run(tick=tick)
         if progress is not None:
             progress(self.end - self.engine.start, len(self.twilio.results))
-        real = time.perf_counter() - real_start
+        return self.report()
+
+    def report(self) -> Report:
+        """The report of what has happened so far (also after an interruption)."""
+        real = time.perf_counter() - self._real_start
+        simulated = min(self.engine.now(), self.end) - self.engine.start
         return build(
             self.twilio.results,
-            simulated_seconds=self.settings.hours * 3600,
+            simulated_seconds=simulated,
             real_seconds=real,
             latencies=self.engine.latencies,
             double_booked=len(self.twilio.ledger.double_booked),
