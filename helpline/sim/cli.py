@@ -100,7 +100,7 @@ def _finish(report: Report, json_out: str | None, quiet: bool) -> None:
         click.echo(json.dumps(report.to_json(), indent=2))
     else:
         if not quiet:
-            render(report, Console())
+            render(report, Console(width=max(Console().width, 100)))
         if json_out:
             Path(json_out).write_text(json.dumps(report.to_json(), indent=2))
     if report.errors or report.double_booked_volunteers:
@@ -266,7 +266,7 @@ Calls are arriving; Ctrl-C stops everything and prints the report.
         redis_server.shutdown()
     from rich.console import Console
 
-    render(report, Console())
+    render(report, Console(width=max(Console().width, 100)))
     click.echo(f"The demo's database stays in {directory}.")
 
 
