@@ -94,3 +94,7 @@ from helpline.sim.cli import demo, simulate  # noqa: E402
 
 main.add_command(simulate)
 main.add_command(demo)
+
+from helpline.staffing.cli import staffing  # noqa: E402
+
+main.add_command(staffing)

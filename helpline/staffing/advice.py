@@ -1,0 +1,98 @@
+"""Per language and hour of the week: calls, offered load, Erlang-B and what is needed.
+
+Reads ``call_records`` (simulated or real) and the weekly shifts. A call holds a
+volunteer for its talk time plus her wrap-up rest, so the offered load of a slot
+is (calls per week in the slot) × (mean talk of the language's answered calls +
+wrap-up) / 3600 erlangs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from helpline.models import CallRecord, Shift
+from helpline.staffing.erlang import erlang_b, servers_needed
+
+DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+DEFAULT_TALK_SECONDS = 360.0
+
+
+@dataclass
+class Slot:
+    language: str
+    weekday: int
+    hour: int
+    calls_per_week: float
+    answered_share: float  # observed
+    load: float  # erlangs
+    scheduled: int  # volunteers on shift (mean over the hour's start)
+    predicted_answered: float  # 1 - Erlang-B(scheduled, load)
+    needed: int  # volunteers for the target share
+
+    @property
+    def when(self) -> str:
+        return f"{DAYS[self.weekday]} {self.hour:02d}:00"
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "when": self.when}
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _covers(shift: Shift, weekday: int, hour: int) -> bool:
+    minute = hour * 60
+    start = shift.start.hour * 60 + shift.start.minute
+    end = shift.end.hour * 60 + shift.end.minute
+    if start < end:
+        return shift.weekday == weekday and start <= minute < end
+    return (shift.weekday == weekday and minute >= start) or (
+        shift.weekday == (weekday - 1) % 7 and minute < end)
+
+
+def advise(session: Session, *, timezone: str, wrapup_seconds: float,
+           target: float = 0.9) -> list[Slot]:
+    zone = ZoneInfo(timezone)
+    rows = session.execute(select(
+        CallRecord.language, CallRecord.started_minute, CallRecord.outcome,
+        CallRecord.talk_seconds)).all()
+    rows = [r for r in rows if r.language]
+    if not rows:
+        return []
+    times = [_utc(r.started_minute) for r in rows]
+    span = max(times) - min(times) + timedelta(hours=1)
+    weeks = max(span / timedelta(days=7), 1 / 168)
+    talks: dict[str, list[int]] = {}
+    counts: dict[tuple[str, int, int], list[bool]] = {}
+    for row, moment in zip(rows, times, strict=True):
+        local = moment.astimezone(zone)
+        counts.setdefault((row.language, local.weekday(), local.hour), []).append(
+            row.outcome == "answered")
+        if row.outcome == "answered" and row.talk_seconds:
+            talks.setdefault(row.language, []).append(row.talk_seconds)
+    shifts = session.scalars(select(Shift)).all()
+    slots = []
+    for (language, weekday, hour), answered in sorted(counts.items()):
+        spoken = talks.get(language)
+        holding = (sum(spoken) / len(spoken) if spoken else DEFAULT_TALK_SECONDS) + wrapup_seconds
+        per_week = len(answered) / weeks
+        # a slot seen in fewer weeks than the data spans still counts per week of data
+        load = per_week * holding / 3600
+        scheduled = len({s.volunteer_id for s in shifts
+                         if s.language == language and _covers(s, weekday, hour)})
+        slots.append(Slot(
+            language=language, weekday=weekday, hour=hour,
+            calls_per_week=round(per_week, 2),
+            answered_share=round(sum(answered) / len(answered), 3),
+            load=round(load, 3), scheduled=scheduled,
+            predicted_answered=round(1 - erlang_b(scheduled, load), 3),
+            needed=servers_needed(load, target),
+        ))
+    return slots
