@@ -18,7 +18,7 @@ from flask import Flask
 from helpline import outbox
 from helpline.db import get_db
 from helpline.live import get_live
-from helpline.roster import sync_availability
+from helpline.roster import apply_now
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +62,7 @@ def run_tick(app: Flask, now: datetime | None = None) -> TickReport:
         return TickReport(ran=False)
     db = get_db(app)
     with db.unit_of_work() as session:
-        truth = sync_availability(session, live.availability, now, app.config["TIMEZONE"])
+        truth = apply_now(app, session, now)
     expired = live.availability.expire_leases()
     with app.app_context():
         from helpline.webhooks.voice import flow
