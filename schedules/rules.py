@@ -129,9 +129,22 @@ def open_intervals(
 
 
 def is_open(schedule: Schedule, language: str, at: datetime) -> bool:
-    """True when the helpline is open for ``language`` at ``at`` (opening hours and
-    closures; who is on shift does not matter)."""
-    return bool(open_intervals(schedule, language, at, at + timedelta(microseconds=1)))
+    """True when the helpline is open for ``language`` at instant ``at`` (opening hours
+    and closures; who is on shift does not matter). Read from the rules at that
+    instant, like :func:`on_shift_at`."""
+    zone = schedule.zone
+    today = require_aware(at).astimezone(zone).date()
+    if any(c.first <= today <= c.last and c.closes(language) for c in schedule.closures):
+        return False
+    if schedule.opening_hours is None:
+        return True
+    for day in (today - _ONE_DAY, today):
+        for opening in schedule.opening_hours:
+            if opening.weekday == day.weekday():
+                begin, finish = span_instants(day, opening.span, zone)
+                if begin <= at < finish:
+                    return True
+    return False
 
 
 def _shifts_on(

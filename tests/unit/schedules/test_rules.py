@@ -25,7 +25,9 @@ from tests.unit.schedules.builders import (
 )
 
 
-def spans(plan: Schedule, start: str, end: str, language: str | None = None) -> list[tuple]:
+def spans(
+    plan: Schedule, start: str, end: str, language: str | None = None
+) -> list[tuple[str, ...]]:
     """(volunteer, languages, start, end) of each occurrence, in local ISO text."""
     found = occurrences(plan, local(start), local(end))
     zone = plan.zone
