@@ -181,7 +181,9 @@ def schedules_coverage(language: str | None, week: str | None) -> None:
         schedule = load_schedule(session, known)
     if schedule is None:
         raise click.ClickException("no schedule has been imported yet")
-    click.echo(coverage_report(schedule, week, [language] if language else list(known), known))
+    click.echo(coverage_report(
+        schedule, week, languages=[language] if language else list(known), names=known
+    ))
 
 
 # -- prompts -------------------------------------------------------------------
