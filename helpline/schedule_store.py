@@ -118,6 +118,6 @@ def read_files_with_paths(paths: Iterable[Path]) -> dict[str, tuple[Path, str]]:
 def with_paths(error: ScheduleError, paths: Mapping[str, Path]) -> ScheduleError:
     """The same problems, naming each file by the path it was read from."""
     return ScheduleError([
-        Problem(str(paths[p.file]) if p.file in paths else p.file, p.line, p.message)
+        Problem(str(paths[p.file]) if p.file and p.file in paths else p.file, p.line, p.message)
         for p in error.problems
     ])
