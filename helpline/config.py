@@ -45,6 +45,7 @@ DEFAULTS: dict[str, Any] = {
     "RING_LEASE_SECONDS": 120,
     "CALL_LEASE_SECONDS": 4 * 3600,
     "HOLD_ROUNDS": 2,  # spoken updates while the router retries, when somebody is on shift
+    "HOLD_ROUNDS_BY_LANGUAGE": {},  # {"so": 4}: per-language override of HOLD_ROUNDS
     "HOLD_PAUSE_SECONDS": 6,
     # Languages a caller may understand when nobody speaks hers; offered in order.
     "FALLBACK_LANGUAGES": {
