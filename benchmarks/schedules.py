@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 import sys
 import time as clock
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -71,7 +71,7 @@ def made_up_schedule(seed: int = 49) -> Schedule:
 
 
 def per_call(
-    function: Callable[..., object], arguments: list[tuple[object, ...]], budget: float
+    function: Callable[..., object], arguments: Sequence[tuple[object, ...]], budget: float
 ) -> float:
     """Seconds per call of ``function`` over ``arguments``, repeated for about
     ``budget`` seconds (the best of the rounds)."""
