@@ -24,6 +24,7 @@ from schedules.model import (
     Schedule,
     TimeSpan,
     Weekday,
+    weekday_groups,
 )
 from schedules.rules import Occurrence, occurrences, open_intervals
 from schedules.timezones import local_pieces, parse_iso_week, week_instants
@@ -211,18 +212,10 @@ def _describe_minute(minute: int) -> str:
 def _describe_days(days: list[Weekday]) -> str:
     if len(days) == 7:
         return "Every day"
-    runs: list[list[Weekday]] = []
-    for day in days:
-        if runs and runs[-1][-1] + 1 == day:
-            runs[-1].append(day)
-        else:
-            runs.append([day])
-    names: list[str] = []
-    for run in runs:
-        if len(run) >= 3:
-            names.append(f"{run[0].english} to {run[-1].english}")
-        else:
-            names.extend(day.english for day in run)
+    names = [
+        f"{group[0].english} to {group[-1].english}" if len(group) > 1 else group[0].english
+        for group in weekday_groups(days)
+    ]
     if len(names) == 1:
         return names[0]
     return f"{', '.join(names[:-1])} and {names[-1]}"
