@@ -199,3 +199,16 @@ def test_replayed_webhooks_reserve_once_and_write_once(
     call.hangs_up(duration=20)
     assert len(records(app)) == 1
     assert sorted(availability.state(v).value for v in two_somali) == ["free", "free"]
+
+
+def test_skipping_signatures_needs_an_explicit_setting_and_warns(
+    app_config: dict[str, Any], redis_client: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    from helpline import create_app
+
+    with caplog.at_level("WARNING"):
+        dev = create_app({**app_config, "DEV_SKIP_SIGNATURES": True})
+    assert "signatures are NOT checked" in caplog.text
+    get_db(dev).create_all()
+    reply = dev.test_client().post("/voice/incoming", data={"CallSid": "CAdev", "To": "x"})
+    assert reply.status_code == 200 and b"<Gather" in reply.data
