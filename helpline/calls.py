@@ -49,6 +49,8 @@ class FlowSettings:
     max_dial_tries: int = 3
     ring_timeout: int = 20
     screen_timeout: int = 8
+    ring_at_once: int = 1
+    ring_at_once_by_language: Mapping[str, int] = field(default_factory=dict)
     hold_rounds: int = 2
     hold_rounds_by_language: Mapping[str, int] = field(default_factory=dict)
     hold_pause: int = 6
@@ -63,6 +65,10 @@ class FlowSettings:
             max_dial_tries=int(config["MAX_DIAL_TRIES"]),
             ring_timeout=int(config["RING_TIMEOUT_SECONDS"]),
             screen_timeout=int(config["SCREEN_TIMEOUT_SECONDS"]),
+            ring_at_once=int(config["RING_AT_ONCE"]),
+            ring_at_once_by_language={
+                code: int(n) for code, n in config["RING_AT_ONCE_BY_LANGUAGE"].items()
+            },
             hold_rounds=int(config["HOLD_ROUNDS"]),
             hold_rounds_by_language={
                 code: int(rounds) for code, rounds in config["HOLD_ROUNDS_BY_LANGUAGE"].items()
@@ -255,7 +261,12 @@ class CallFlow:
         state = self.states.load(ref)
         tried = state.tried if state else []
         key = reservation_key(ref, attempt)
-        volunteer_ids = self.availability.reserve(language.code, key, exclude=tried)
+        at_once = self.settings.ring_at_once_by_language.get(
+            language.code, self.settings.ring_at_once
+        )
+        volunteer_ids = self.availability.reserve(
+            language.code, key, count=max(1, at_once), exclude=tried
+        )
         if not volunteer_ids:
             if hold_round is None:
                 return None

@@ -41,6 +41,10 @@ DEFAULTS: dict[str, Any] = {
     "MAX_DIAL_TRIES": 3,
     "RING_TIMEOUT_SECONDS": 20,
     "SCREEN_TIMEOUT_SECONDS": 8,
+    # Ring strategy: 1 = one volunteer at a time (sequential); N > 1 = up to N at
+    # once, the first who accepts gets the call (simultaneous). Per language too.
+    "RING_AT_ONCE": 1,
+    "RING_AT_ONCE_BY_LANGUAGE": {},
     "WRAPUP_SECONDS": 60,
     "RING_LEASE_SECONDS": 120,
     "CALL_LEASE_SECONDS": 4 * 3600,
