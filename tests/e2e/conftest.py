@@ -49,8 +49,10 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-@pytest.fixture
-def webhooks(client: FlaskClient) -> Webhooks:
+def webhooks_for(app: Flask) -> Webhooks:
+    """Signed webhooks posted to ``app`` through its test client, as Twilio would."""
+    client = app.test_client()
+
     def transport(
         path: str, form: Mapping[str, str], headers: Mapping[str, str]
     ) -> tuple[int, str]:
@@ -58,6 +60,11 @@ def webhooks(client: FlaskClient) -> Webhooks:
         return response.status_code, response.get_data(as_text=True)
 
     return Webhooks(transport, auth_token=AUTH_TOKEN, base_url=BASE_URL)
+
+
+@pytest.fixture
+def webhooks(app: Flask) -> Webhooks:
+    return webhooks_for(app)
 
 
 # Every caller number a test uses is registered here; after each test, no database
