@@ -70,9 +70,9 @@ class Voicing:
     ) -> None:
         """Append prompt ``key`` in ``language`` to ``verb``.
 
-        ``about`` fills ``{language}`` and ``fallback`` fills ``{fallback}``: a
-        language is named in its own words when the prompt is in that language,
-        otherwise by its English name. ``values`` fill other placeholders.
+        ``about`` fills ``{language}`` and ``fallback`` fills ``{fallback}``, each
+        named as the speaking language names it (``Language.name_of``).
+        ``values`` fill other placeholders.
         """
         if language.say is not None:
             verb.say(
@@ -100,7 +100,9 @@ class Voicing:
 
 def _names(speaking: Language, about: Language | None, fallback: Language | None) -> dict[str, str]:
     def name(lang: Language) -> str:
-        return lang.native if lang.code == speaking.code else lang.english
+        # in the speaking language's own words ("arabisk" in Norwegian), so that a
+        # volunteer's whisper names the caller's language the way she says it
+        return speaking.name_of(lang)
 
     names: dict[str, str] = {}
     if about is not None:
