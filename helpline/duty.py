@@ -16,9 +16,10 @@ Check-in policy (``CHECKIN_POLICY``):
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -32,12 +33,14 @@ from helpline.db import Database, get_db
 from helpline.languages import Catalog
 from helpline.live import get_live
 from helpline.messages import Messages
-from helpline.models import Shift, Volunteer
-from helpline.roster import _covers, is_paused, sync_availability
+from helpline.models import Volunteer
+from helpline.roster import is_paused, known_languages, sync_availability
+from helpline.schedule_store import current_schedule
 from helpline.sms_commands import Command
 from helpline.sms_texts import SmsCatalog, SmsTexts
 from routing.availability import Availability
 from routing.model import HOLD_STATES, VolunteerState
+from schedules.rules import Occurrence, occurrences
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +109,7 @@ class Duty:
         messages: Messages,
         queue: Queue,
         settings: DutySettings,
+        known: Mapping[str, str],
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         self.db = db
@@ -117,6 +121,7 @@ class Duty:
         self.messages = messages
         self.queue = queue
         self.settings = settings
+        self.known = known
         self.clock = clock
         self.zone = ZoneInfo(settings.timezone)
 
@@ -148,7 +153,7 @@ class Duty:
             if command.action == "pause":
                 return self._pause(session, volunteer, texts, now, command.number)
             if command.action == "status":
-                return self._status(volunteer, texts, now)
+                return self._status(session, volunteer, texts, now)
             if command.action == "note":
                 return notes.answer(self, session, volunteer_id, texts, command.number or 0)
             prefix = "" if command.action == "help" else texts.text("not_understood") + " "
@@ -159,9 +164,11 @@ class Duty:
         volunteer.checked_in, volunteer.paused_until = True, None
         self.client.delete(self.keys.misses(volunteer.id))
         self._commit_and_sync(session, now)
-        if self.languages_now(volunteer, now):
+        on_now, upcoming = self.plan(session, now, self.settings.reminder_minutes).get(
+            volunteer.key, (set(), {})
+        )
+        if on_now:
             return texts.text("checked_in")
-        upcoming = self.starts_within(volunteer, now, self.settings.reminder_minutes)
         if upcoming:
             return texts.text("checked_in_later", time=self._clock_time(min(upcoming)))
         return texts.text("no_shift_now")
@@ -176,16 +183,15 @@ class Duty:
         self._commit_and_sync(session, now)
         return texts.text("paused", time=self._clock_time(until))
 
-    def _status(self, volunteer: Volunteer, texts: SmsTexts, now: datetime) -> str:
-        local = now.astimezone(self.zone)
-        today = sorted(
-            (s for s in volunteer.shifts if s.weekday == local.weekday()),
-            key=lambda s: (s.start, s.language),
-        )
+    def _status(self, session: Session, volunteer: Volunteer, texts: SmsTexts,
+                now: datetime) -> str:
+        midnight = now.astimezone(self.zone).replace(hour=0, minute=0, second=0, microsecond=0)
+        end = midnight + timedelta(days=1)  # wall-clock arithmetic: the next midnight
+        today = self._occurrences(session, midnight, end).get(volunteer.key, [])
         spans: dict[str, list[str]] = {}
-        for shift in today:
-            span = f"{shift.start:%H:%M}-{shift.end:%H:%M}"
-            spans.setdefault(span, []).append(shift.language)
+        for one in sorted(today, key=lambda o: o.start):
+            span = f"{self._clock_time(one.start)}-{self._clock_time(one.end)}"
+            spans.setdefault(span, []).extend(sorted(one.languages))
         shifts = ", ".join(
             f"{span} ({self.language_names(texts, codes)})" for span, codes in spans.items()
         ) or texts.text("no_shifts_today")
@@ -194,7 +200,7 @@ class Duty:
             state = texts.text("state_paused", time=self._clock_time(volunteer.paused_until))
         elif not volunteer.checked_in:
             state = texts.text("state_off")
-        elif not self.languages_now(volunteer, now):
+        elif not self.plan(session, now, 0).get(volunteer.key, (set(), {}))[0]:
             state = texts.text("state_no_shift")
         elif self.availability.state(volunteer.id) in (*HOLD_STATES, VolunteerState.WRAPUP):
             state = texts.text("state_busy")
@@ -207,9 +213,10 @@ class Duty:
     def settle(self, session: Session, now: datetime) -> int:
         """Between shifts, put ``checked_in`` back to the policy's default; how many changed."""
         default = self.settings.checkin_policy == "automatic"
+        plan = self.plan(session, now, self.settings.reminder_minutes)
         changed = 0
         for volunteer in session.scalars(select(Volunteer).where(Volunteer.active.is_(True))).all():
-            if volunteer.checked_in == default or self._in_or_near_shift(volunteer, now):
+            if volunteer.checked_in == default or volunteer.key in plan:
                 continue
             volunteer.checked_in = default
             changed += 1
@@ -221,13 +228,12 @@ class Duty:
         lead = self.settings.reminder_minutes
         if lead <= 0:
             return 0
+        plan = self.plan(session, now, lead)
         sent = 0
         for volunteer in session.scalars(select(Volunteer).where(Volunteer.active.is_(True))).all():
-            if self.languages_now(volunteer, now):
-                continue  # on shift already: the next one simply continues it
-            starts = self.starts_within(volunteer, now, lead)
-            if not starts:
-                continue
+            on_now, starts = plan.get(volunteer.key, (set(), {}))
+            if on_now or not starts:
+                continue  # on shift already (the next one continues it), or none soon
             start = min(starts)
             if not self.client.set(self.keys.reminded(volunteer.id, start), "1",
                                    nx=True, ex=(lead + 60) * 60):
@@ -297,27 +303,31 @@ class Duty:
                 names.append(code)
         return ", ".join(names)
 
-    def languages_now(self, volunteer: Volunteer, now: datetime) -> list[str]:
-        local = now.astimezone(self.zone)
-        return [s.language for s in volunteer.shifts if _covers(s, local)]
+    def plan(self, session: Session, now: datetime,
+             minutes: int) -> dict[str, tuple[set[str], dict[datetime, list[str]]]]:
+        """For each volunteer (by key) on shift now or starting within ``minutes``:
+        the languages she is on for now, and each shift start ahead -> its languages."""
+        horizon = now + timedelta(minutes=max(minutes, 0), seconds=1)
+        plan: dict[str, tuple[set[str], dict[datetime, list[str]]]] = {}
+        for key, found in self._occurrences(session, now, horizon).items():
+            on_now: set[str] = set()
+            starts: dict[datetime, list[str]] = {}
+            for one in found:
+                if one.start <= now:  # clipped to the window: on shift now
+                    on_now |= one.languages
+                else:
+                    starts.setdefault(one.start, []).extend(sorted(one.languages))
+            plan[key] = (on_now, starts)
+        return plan
 
-    def starts_within(self, volunteer: Volunteer, now: datetime,
-                      minutes: int) -> dict[datetime, list[str]]:
-        """Shift starts in ``(now, now + minutes]``: start -> languages."""
-        horizon = now + timedelta(minutes=minutes)
-        found: dict[datetime, list[str]] = {}
-        local_day = now.astimezone(self.zone).date()
-        for day in (local_day, local_day + timedelta(days=1)):
-            for shift in volunteer.shifts:
-                start = _start_on(shift, day, self.zone)
-                if start is not None and now < start <= horizon:
-                    found.setdefault(start, []).append(shift.language)
+    def _occurrences(self, session: Session, start: datetime,
+                     end: datetime) -> dict[str, list[Occurrence]]:
+        schedule = current_schedule(session, self.known)
+        found: dict[str, list[Occurrence]] = defaultdict(list)
+        if schedule is not None:
+            for one in occurrences(schedule, start, end):
+                found[one.volunteer].append(one)
         return found
-
-    def _in_or_near_shift(self, volunteer: Volunteer, now: datetime) -> bool:
-        return bool(self.languages_now(volunteer, now)) or bool(
-            self.starts_within(volunteer, now, self.settings.reminder_minutes)
-        )
 
     def _clock_time(self, moment: datetime) -> str:
         if moment.tzinfo is None:
@@ -326,13 +336,7 @@ class Duty:
 
     def _commit_and_sync(self, session: Session, now: datetime) -> None:
         session.commit()
-        sync_availability(session, self.availability, now, self.settings.timezone)
-
-
-def _start_on(shift: Shift, day: date, zone: ZoneInfo) -> datetime | None:
-    if shift.weekday != day.weekday():
-        return None
-    return datetime.combine(day, shift.start, tzinfo=zone).astimezone(UTC)
+        sync_availability(session, self.availability, now, self.known)
 
 
 # -- wiring ------------------------------------------------------------------------
@@ -363,6 +367,7 @@ def get_duty(app: Flask | None = None) -> Duty:
                           retry_intervals=[int(i) for i in config["SMS_RETRY_INTERVALS"]]),
         queue=queue,
         settings=DutySettings.from_config(config),
+        known=known_languages(app),
     )
 
 

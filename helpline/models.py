@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import enum
 import re
-from datetime import datetime, time
+from datetime import datetime
 
 from sqlalchemy import (
-    CheckConstraint,
     DateTime,
     ForeignKey,
-    Integer,
     String,
-    Time,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
@@ -74,9 +72,6 @@ class Volunteer(Base):
     languages: Mapped[list[VolunteerLanguage]] = relationship(
         back_populates="volunteer", cascade="all, delete-orphan", lazy="selectin"
     )
-    shifts: Mapped[list[Shift]] = relationship(
-        back_populates="volunteer", cascade="all, delete-orphan"
-    )
 
     @validates("phone")
     def _check_phone(self, _key: str, value: str) -> str:
@@ -101,23 +96,22 @@ class VolunteerLanguage(Base):
     volunteer: Mapped[Volunteer] = relationship(back_populates="languages")
 
 
-class Shift(Base):
-    """A weekly recurring shift for one language, in the helpline's local time.
+class ScheduleDocument(Base):
+    """One schedule file (YAML, see ``schedules.yaml_io``) as coordinators wrote it.
 
-    ``end`` at or before ``start`` means the shift crosses midnight.
+    The documents together are the truth of who is on shift when. They are
+    stored as text, so that an import keeps the coordinators' comments and an
+    export gives back what was imported; every save is validated as a whole
+    by the ``schedules`` package first.
     """
 
-    __tablename__ = "shifts"
-    __table_args__ = (CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),)
+    __tablename__ = "schedule_documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"))
-    language: Mapped[str] = mapped_column(String(16))
-    weekday: Mapped[int] = mapped_column(Integer)  # 0 = Monday
-    start: Mapped[time] = mapped_column(Time)
-    end: Mapped[time] = mapped_column(Time)
-
-    volunteer: Mapped[Volunteer] = relationship(back_populates="shifts")
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str] = mapped_column(String(200))
 
 
 class CallRecord(Base):

@@ -18,7 +18,7 @@ from flask import Flask
 from helpline import duty, outbox
 from helpline.db import get_db
 from helpline.live import get_live
-from helpline.roster import sync_availability
+from helpline.roster import apply_now
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +48,9 @@ class TickReport:
     reminders_sent: int = 0
 
 
-def tick() -> TickReport:
-    """The RQ job: one tick of the worker's app."""
-    return run_tick(worker_app())
+def tick(at: str | None = None) -> TickReport:
+    """The RQ job: one tick of the worker's app (``at``: an ISO instant, default now)."""
+    return run_tick(worker_app(), datetime.fromisoformat(at) if at else None)
 
 
 def run_tick(app: Flask, now: datetime | None = None) -> TickReport:
@@ -65,7 +65,7 @@ def run_tick(app: Flask, now: datetime | None = None) -> TickReport:
     db = get_db(app)
     checkins_reset, reminders_sent = duty.run_tick(app, now)
     with db.unit_of_work() as session:
-        truth = sync_availability(session, live.availability, now, app.config["TIMEZONE"])
+        truth = apply_now(app, session, now)
     expired = live.availability.expire_leases()
     with app.app_context():
         from helpline.webhooks.voice import flow

@@ -1,7 +1,7 @@
 """outbound messages to volunteers
 
-Revision ID: 0004_outbound_messages
-Revises: 0001
+Revision ID: 0004
+Revises: 0002
 Create Date: 2026-11-25 17:03:38.487075
 """
 
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 
-revision = '0004_outbound_messages'
-down_revision = '0001'
+revision = '0004'
+down_revision = '0002'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
 from typing import Any
 
 import pytest
@@ -11,9 +10,10 @@ from sqlalchemy import select
 
 from helpline.db import get_db
 from helpline.live import get_live
-from helpline.models import CallRecord, Shift, Volunteer, VolunteerLanguage
+from helpline.models import CallRecord, Volunteer, VolunteerLanguage
 from helpline.prompts_store import get_voicing
-from helpline.roster import sync_availability
+from helpline.roster import apply_now, known_languages
+from helpline.schedule_store import documents, replace_documents
 from helpline.sim.webhook import Webhooks
 
 from .conftest import HELPLINE_NUMBER
@@ -23,23 +23,29 @@ CALLER = "+4798765432"
 
 
 def add_volunteer(app: Flask, key: str, phone: str, languages: list[str],
-                  *, on_shift: bool = True) -> int:
+                  *, on_shift: bool = True, preferred: str = "nb") -> int:
+    """A volunteer who speaks ``languages``; on shift for them around the clock."""
     with get_db(app).unit_of_work() as session:
-        volunteer = Volunteer(key=key, name=key.title(), phone=phone, preferred_language="nb")
+        volunteer = Volunteer(key=key, name=key.title(), phone=phone,
+                              preferred_language=preferred)
         volunteer.languages = [VolunteerLanguage(language=code) for code in languages]
-        if on_shift:
-            volunteer.shifts = [
-                Shift(language=code, weekday=day, start=time(0), end=time(0))
-                for day in range(7) for code in languages
-            ]
         session.add(volunteer)
+        session.flush()
+        if on_shift:
+            texts = documents(session)
+            texts[f"{key}.yaml"] = (
+                "timezone: Europe/Oslo\nshifts:\n"
+                f"  - volunteer: {key}\n    languages: [{', '.join(languages)}]\n"
+                '    weekly: "mon-sun 00:00-24:00"\n'
+            )
+            replace_documents(session, texts, known_languages(app), actor="test")
         session.commit()
         return volunteer.id
 
 
 def sync(app: Flask) -> None:
     with get_db(app).unit_of_work() as session:
-        sync_availability(session, get_live(app).availability, datetime.now(UTC), "Europe/Oslo")
+        apply_now(app, session)
 
 
 def records(app: Flask) -> list[CallRecord]:

@@ -58,7 +58,7 @@ def test_reminder_before_a_shift_reaches_twilio(app: Flask, twilio_api: TwilioAp
     run_jobs(app)
     [sent] = twilio_api.sent
     assert sent.to == KARI and sent.from_ == HELPLINE_NUMBER
-    assert sent.body.startswith("Påminnelse: vakten din (somali, arabisk) starter kl. ")
+    assert sent.body.startswith("Påminnelse: vakten din (arabisk, somali) starter kl. ")
     assert "Send AV hvis du ikke kan" in sent.body  # automatic check-in
     [row] = messages(app)
     assert (row.kind, row.status, row.attempts) == ("reminder", "sent", 1)

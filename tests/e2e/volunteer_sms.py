@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 from flask import Flask
 
 from helpline.db import get_db
-from helpline.live import get_live
-from helpline.models import Shift, Volunteer, VolunteerLanguage
-from helpline.roster import sync_availability
+from helpline.models import Volunteer, VolunteerLanguage
+from helpline.roster import apply_now, known_languages
+from helpline.schedule_store import documents, replace_documents
 from helpline.sim.webhook import Webhooks
 
 from .conftest import HELPLINE_NUMBER
@@ -33,34 +33,41 @@ def add_volunteer(
     around_the_clock: bool = True,
     checked_in: bool = True,
 ) -> int:
-    """A volunteer; by default on shift all week, or for one shift from ``shift_start``."""
+    """A volunteer; by default on shift all week, or for one dated shift from ``shift_start``
+    (written as a schedule file, as coordinators do)."""
     with get_db(app).unit_of_work() as session:
         volunteer = Volunteer(key=key, name=key.title(), phone=phone,
                               preferred_language=preferred, checked_in=checked_in)
         volunteer.languages = [VolunteerLanguage(language=code) for code in languages]
+        session.add(volunteer)
+        session.flush()
         if shift_start is not None:
             local = shift_start.astimezone(ZONE)
             end = local + timedelta(hours=shift_hours)
-            volunteer.shifts = [
-                Shift(language=code, weekday=local.weekday(), start=local.time().replace(
-                    second=0, microsecond=0), end=end.time().replace(second=0, microsecond=0))
-                for code in languages
-            ]
+            when = f"extra: \"{local:%Y-%m-%d %H:%M}-{end:%H:%M}\""
+            text = (
+                "timezone: Europe/Oslo\nexceptions:\n"
+                f"  - {when}\n    volunteer: {key}\n    languages: [{', '.join(languages)}]\n"
+            )
         elif around_the_clock:
-            volunteer.shifts = [
-                Shift(language=code, weekday=day, start=datetime.min.time(),
-                      end=datetime.min.time())
-                for day in range(7) for code in languages
-            ]
-        session.add(volunteer)
+            text = (
+                "timezone: Europe/Oslo\nshifts:\n"
+                f"  - volunteer: {key}\n    languages: [{', '.join(languages)}]\n"
+                '    weekly: "mon-sun 00:00-24:00"\n'
+            )
+        else:
+            text = ""
+        if text:
+            texts = documents(session)
+            texts[f"{key}.yaml"] = text
+            replace_documents(session, texts, known_languages(app), actor="test")
         session.commit()
         return volunteer.id
 
 
 def sync(app: Flask, now: datetime | None = None) -> None:
     with get_db(app).unit_of_work() as session:
-        sync_availability(session, get_live(app).availability, now or datetime.now(UTC),
-                          "Europe/Oslo")
+        apply_now(app, session, now or datetime.now(UTC))
 
 
 def volunteer(app: Flask, volunteer_id: int) -> Volunteer:
