@@ -373,9 +373,9 @@ def get_duty(app: Flask | None = None) -> Duty:
 
 def pause_after_misses(volunteer_id: int, count: int) -> None:
     """The RQ job: record the pause and tell her."""
-    from helpline.messages import _app
+    from helpline.messages import job_app
 
-    get_duty(_app()).pause_for_misses(volunteer_id, count)
+    get_duty(job_app()).pause_for_misses(volunteer_id, count)
 
 
 def run_tick(app: Flask, now: datetime) -> tuple[int, int]:

@@ -66,7 +66,7 @@ def deliver(message_id: int) -> str:
     """The RQ job: send one queued message. Raises on failure, so RQ retries."""
     from helpline.telephony import send_sms
 
-    app = _app()
+    app = job_app()
     db = get_db(app)
     with db.unit_of_work() as session:
         message = session.get(OutboundMessage, message_id)
@@ -105,7 +105,7 @@ def failed(session: Session, limit: int = 100) -> list[OutboundMessage]:
     ))
 
 
-def _app() -> Flask:
+def job_app() -> Flask:
     """The app of a job: the current one (tests, a worker run in an app context),
     else the worker process's own."""
     if has_app_context():
