@@ -24,14 +24,11 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime
-from datetime import time as dtime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-LANGUAGES = ["so", "ar", "ti", "fa", "ur"]
 AUTH_TOKEN = "benchmark-token"
 REQUESTS_PER_CALL = 4.4  # measured: incoming, menu, screen, screen answer, dial, status
 
@@ -42,29 +39,19 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def seed_volunteers(env: dict[str, str], count: int) -> None:
-    """``count`` volunteers, two languages each, on shift around the clock; Redis filled."""
-    from helpline import create_app, migrate
+def seed_volunteers(env: dict[str, str]) -> None:
+    """The demo volunteers and example schedules (every language); Redis filled."""
+    from helpline import create_app, demo, migrate
     from helpline.db import get_db
-    from helpline.live import get_live
-    from helpline.models import Shift, Volunteer, VolunteerLanguage
-    from helpline.roster import sync_availability
+    from helpline.roster import apply_now, known_languages
 
     app = create_app(dict(env))
     db = get_db(app)
     migrate.upgrade(db.url)
     with db.unit_of_work() as session:
-        for i in range(count):
-            spoken = [LANGUAGES[i % len(LANGUAGES)], LANGUAGES[(i + 1) % len(LANGUAGES)]]
-            v = Volunteer(key=f"bench-{i}", name=f"Bench {i}", phone=f"+4799{i:06d}",
-                          preferred_language="nb")
-            v.languages = [VolunteerLanguage(language=c) for c in spoken]
-            v.shifts = [Shift(language=c, weekday=d, start=dtime(0), end=dtime(0))
-                        for d in range(7) for c in spoken]
-            session.add(v)
+        demo.load_demo(session, known_languages(app), app.config["LOCAL_LANGUAGE"])
         session.commit()
-        sync_availability(session, get_live(app).availability, datetime.now(UTC),
-                          app.config["TIMEZONE"])
+        apply_now(app, session)
     db.engine.dispose()
 
 
@@ -87,7 +74,6 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60.0, help="real seconds of arrivals")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--speed", type=float, default=20.0, help="clock speed (shared)")
-    parser.add_argument("--volunteers", type=int, default=120)
     args = parser.parse_args()
 
     import logging
@@ -120,7 +106,7 @@ def main() -> int:
         "CLOCK_SPEED": str(args.speed), "CLOCK_ORIGIN": repr(origin),
         "SERVICE_TIMEOUT_SECONDS": "2",
     }
-    seed_volunteers(env, args.volunteers)
+    seed_volunteers(env)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(args.workers), "-b", f"127.0.0.1:{port}",
          "--log-level", "warning", "benchmarks.quiet_wsgi:app"],
@@ -138,7 +124,7 @@ def main() -> int:
         settings = Settings(
             hours=args.seconds * args.speed / 3600, speed=args.speed, seed=42,
             behaviour=behaviour,
-            languages={c: catalog.get(c).digits for c in LANGUAGES},
+            languages={lang.code: lang.digits for lang in catalog.languages},
             menu={lang.digits: lang.code for lang in catalog.languages},
             local_language="nb", auth_token=AUTH_TOKEN, base_url=base, start=origin,
             concurrency=64,

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol, overload
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -23,10 +23,14 @@ from twilio.twiml.voice_response import VoiceResponse
 from helpline import twiml
 from helpline.callstate import CallState, CallStates, reservation_key
 from helpline.db import Database
+from helpline.hours import spoken_hours
 from helpline.languages import Catalog, Language
 from helpline.models import CallRecord, Outcome, Volunteer
+from helpline.roster import roster_for
 from helpline.voicing import Voicing
 from routing.availability import Availability
+from schedules.coverage import language_hours
+from schedules.model import Schedule
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +41,20 @@ UrlFor = Callable[..., str]
 RETRYABLE = {"no-answer", "busy", "failed", "completed"}
 
 
+class CallEvents(Protocol):
+    """What the call flow reports to the volunteers' side (``helpline.duty``).
+
+    Called after the call's own step is done; a failure there is logged and
+    never changes what the caller hears.
+    """
+
+    def missed(self, volunteer_ids: list[int]) -> None: ...
+
+    def accepted(self, volunteer_id: int) -> None: ...
+
+    def closed(self, call_ref: str, volunteer_id: int | None, outcome: str) -> None: ...
+
+
 @dataclass(frozen=True)
 class FlowSettings:
     helpline_number: str
@@ -45,6 +63,12 @@ class FlowSettings:
     max_dial_tries: int = 3
     ring_timeout: int = 20
     screen_timeout: int = 8
+    ring_at_once: int = 1
+    ring_at_once_by_language: Mapping[str, int] = field(default_factory=dict)
+    hold_rounds: int = 2
+    hold_rounds_by_language: Mapping[str, int] = field(default_factory=dict)
+    hold_pause: int = 6
+    fallbacks: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> FlowSettings:
@@ -55,6 +79,16 @@ class FlowSettings:
             max_dial_tries=int(config["MAX_DIAL_TRIES"]),
             ring_timeout=int(config["RING_TIMEOUT_SECONDS"]),
             screen_timeout=int(config["SCREEN_TIMEOUT_SECONDS"]),
+            ring_at_once=int(config["RING_AT_ONCE"]),
+            ring_at_once_by_language={
+                code: int(n) for code, n in config["RING_AT_ONCE_BY_LANGUAGE"].items()
+            },
+            hold_rounds=int(config["HOLD_ROUNDS"]),
+            hold_rounds_by_language={
+                code: int(rounds) for code, rounds in config["HOLD_ROUNDS_BY_LANGUAGE"].items()
+            },
+            hold_pause=int(config["HOLD_PAUSE_SECONDS"]),
+            fallbacks=dict(config["FALLBACK_LANGUAGES"]),
         )
 
 
@@ -70,7 +104,9 @@ class CallFlow:
         settings: FlowSettings,
         url_for: UrlFor,
         direct_numbers: dict[str, str] | None = None,
+        schedule: Callable[[], Schedule | None] = lambda: None,
         clock: Callable[[], float] = time.time,
+        events: CallEvents | None = None,
     ) -> None:
         self.catalog = catalog
         self.voicing = voicing
@@ -80,7 +116,9 @@ class CallFlow:
         self.settings = settings
         self.url_for = url_for
         self.direct_numbers = direct_numbers or {}
+        self.schedule = schedule
         self.clock = clock
+        self.events = events
 
     # -- the caller's leg -------------------------------------------------
 
@@ -116,11 +154,38 @@ class CallFlow:
             return twiml.words_then_hangup(self.voicing, language, ["goodbye"])
         if dial_status == "canceled":  # the caller hung up while it rang
             self.availability.release(key, outcome="cancelled")
-            return VoiceResponse()
-        self.availability.release(key, outcome="missed")
-        if dial_status not in RETRYABLE or attempt >= self.settings.max_dial_tries:
-            return self._nobody(ref, language)
+            return twiml.words_then_hangup(self.voicing, language, ["goodbye"])
+        missed = self.availability.release(key, outcome="missed")
+        self._report(lambda events: events.missed(missed))
+        state = self.states.load(ref)
+        rung = len(state.tried) if state else attempt
+        if dial_status not in RETRYABLE or rung >= self.settings.max_dial_tries:
+            return self._nobody(ref, language, attempt + 1, hold_round=self._hold_rounds(language))
         return self._dial(ref, language, attempt + 1, announce="hold_update")
+
+    def hold_over(self, ref: str, language_code: str, attempt: int, hold_round: int
+                  ) -> VoiceResponse:
+        """After a spoken update: try the router again."""
+        language = self.catalog.get(language_code)
+        return self._dial(ref, language, attempt, announce="connecting", hold_round=hold_round)
+
+    def fallback_choice(
+        self, ref: str, language_code: str, fallback_code: str, attempt: int, digits: str
+    ) -> VoiceResponse:
+        """She pressed 1 (or not) to be put through in a fallback language."""
+        language = self.catalog.get(language_code)
+        fallback = self.catalog.get(fallback_code)
+        if digits.strip() == "1":
+            found = self._dial(
+                ref, fallback, attempt, announce="connecting", hold_round=None
+            )
+            if found is not None:
+                return found
+        return self._closing(ref, language)
+
+    def closed(self, ref: str, language_code: str) -> VoiceResponse:
+        """She did not take up the fallback offer."""
+        return self._closing(ref, self.catalog.get(language_code))
 
     def status(self, ref: str, call_status: str, duration: int) -> None:
         """The caller's call is over: free whoever it held, write its one record."""
@@ -130,8 +195,10 @@ class CallFlow:
         if state.attempt:
             talked = state.answered_attempt == state.attempt
             self.availability.release(state.call_key, outcome="talked" if talked else "cancelled")
-        self._write_record(state, call_status, duration)
+        outcome = self._write_record(state, call_status, duration)
         self.states.delete(ref)
+        if outcome is not None:
+            self._report(lambda events: events.closed(ref, state.answered_by, outcome))
 
     def close_stale(self, max_age_seconds: float) -> int:
         """Close calls whose status callback never came (lost, or a service was down).
@@ -177,6 +244,7 @@ class CallFlow:
         now = self.clock()
         if self.states.set_once(ref, "answered_at", repr(now)):
             self.states.update(ref, answered_by=volunteer_id, answered_attempt=attempt)
+            self._report(lambda events: events.accepted(volunteer_id))
         return twiml.accepted(self.voicing, volunteer_language)
 
     # -- steps --------------------------------------------------------------
@@ -196,13 +264,33 @@ class CallFlow:
             self.states.update(ref, chosen_at=repr(self.clock()))
         return self._dial(ref, language, 1, announce="connecting")
 
-    def _dial(self, ref: str, language: Language, attempt: int, *, announce: str) -> VoiceResponse:
+    @overload
+    def _dial(self, ref: str, language: Language, attempt: int, *, announce: str,
+              hold_round: int = 0) -> VoiceResponse: ...
+
+    @overload
+    def _dial(self, ref: str, language: Language, attempt: int, *, announce: str,
+              hold_round: None) -> VoiceResponse | None: ...
+
+    def _dial(
+        self, ref: str, language: Language, attempt: int, *, announce: str,
+        hold_round: int | None = 0,
+    ) -> VoiceResponse | None:
+        """Reserve the next volunteer(s) and ring them. When nobody is free: the
+        next step of :meth:`_nobody`, or None if ``hold_round`` is None."""
         state = self.states.load(ref)
         tried = state.tried if state else []
         key = reservation_key(ref, attempt)
-        volunteer_ids = self.availability.reserve(language.code, key, exclude=tried)
+        at_once = self.settings.ring_at_once_by_language.get(
+            language.code, self.settings.ring_at_once
+        )
+        volunteer_ids = self.availability.reserve(
+            language.code, key, count=max(1, at_once), exclude=tried
+        )
         if not volunteer_ids:
-            return self._nobody(ref, language)
+            if hold_round is None:
+                return None
+            return self._nobody(ref, language, attempt + 1, hold_round=hold_round)
         try:
             phones = self._phones(volunteer_ids)
         except Exception:
@@ -229,11 +317,66 @@ class CallFlow:
             announce=announce,
         )
 
-    def _nobody(self, ref: str, language: Language) -> VoiceResponse:
+    def _nobody(
+        self, ref: str, language: Language, next_attempt: int, *, hold_round: int
+    ) -> VoiceResponse:
+        """Nobody free for her language: hold with spoken updates while somebody is
+        on shift, then offer a fallback language, then say when to call back."""
+        on_shift = self._on_shift(language)
+        if on_shift and hold_round < self._hold_rounds(language):
+            return twiml.hold(
+                self.voicing, language, pause=self.settings.hold_pause,
+                retry_url=self.url_for("voice.hold", lang=language.code,
+                                       attempt=next_attempt, round=hold_round + 1),
+            )
+        for code in self.settings.fallbacks.get(language.code, ()):
+            fallback = self._language_or_none(code)
+            if fallback is not None and self.availability.free_volunteers(code):
+                return twiml.fallback_offer(
+                    self.voicing, language, fallback,
+                    action_url=self.url_for("voice.fallback", lang=language.code, to=code,
+                                            attempt=next_attempt),
+                    decline_url=self.url_for("voice.closed", lang=language.code),
+                    timeout=self.settings.screen_timeout,
+                )
+        return self._closing(ref, language, on_shift=on_shift)
+
+    def _closing(
+        self, ref: str, language: Language, *, on_shift: bool | None = None
+    ) -> VoiceResponse:
         self.states.update(ref, ended=Outcome.NO_VOLUNTEER.value)
-        return twiml.words_then_hangup(
-            self.voicing, language, ["all_busy", "call_back", "emergency", "goodbye"]
+        if on_shift is None:
+            on_shift = self._on_shift(language)
+        return twiml.closing(
+            self.voicing, language, on_shift=on_shift, hours=self._hours(language)
         )
+
+    def _hold_rounds(self, language: Language) -> int:
+        by_language = self.settings.hold_rounds_by_language
+        return by_language.get(language.code, self.settings.hold_rounds)
+
+    # -- the schedule --------------------------------------------------------
+
+    def _on_shift(self, language: Language) -> bool:
+        schedule = self.schedule()
+        if schedule is None:
+            return False
+        now = datetime.fromtimestamp(self.clock(), UTC)
+        return bool(roster_for(schedule).on_shift(language.code, now))
+
+    def _hours(self, language: Language) -> str | None:
+        """When her language is answered, in her language's words (None: never)."""
+        schedule = self.schedule()
+        if schedule is None:
+            return None
+        hours = language_hours(schedule, language.code)
+        return spoken_hours(hours, language.code) or None
+
+    def _language_or_none(self, code: str) -> Language | None:
+        try:
+            return self.catalog.get(code)
+        except KeyError:
+            return None
 
     # -- database ------------------------------------------------------------
 
@@ -255,7 +398,16 @@ class CallFlow:
         except KeyError:
             return self.catalog.local
 
-    def _write_record(self, state: CallState, call_status: str, duration: int) -> None:
+    def _report(self, event: Callable[[CallEvents], None]) -> None:
+        if self.events is None:
+            return
+        try:
+            event(self.events)
+        except Exception:
+            log.exception("a call event could not be reported; the call goes on")
+
+    def _write_record(self, state: CallState, call_status: str, duration: int) -> str | None:
+        """Write the call's one record; its outcome, or None if it was already written."""
         ended = state.started + duration if duration else self.clock()
         record = CallRecord(
             call_ref=state.ref,
@@ -273,6 +425,8 @@ class CallFlow:
                 session.commit()
             except IntegrityError:
                 log.info("call record already written for this call; retried callback ignored")
+                return None
+        return record.outcome
 
 
 def _outcome(state: CallState) -> Outcome:

@@ -41,11 +41,37 @@ DEFAULTS: dict[str, Any] = {
     "MAX_DIAL_TRIES": 3,
     "RING_TIMEOUT_SECONDS": 20,
     "SCREEN_TIMEOUT_SECONDS": 8,
+    # Ring strategy: 1 = one volunteer at a time (sequential); N > 1 = up to N at
+    # once, the first who accepts gets the call (simultaneous). Per language too.
+    "RING_AT_ONCE": 1,
+    "RING_AT_ONCE_BY_LANGUAGE": {},
     "WRAPUP_SECONDS": 60,
     "RING_LEASE_SECONDS": 120,
     "CALL_LEASE_SECONDS": 4 * 3600,
+    "HOLD_ROUNDS": 2,  # spoken updates while the router retries, when somebody is on shift
+    "HOLD_ROUNDS_BY_LANGUAGE": {},  # {"so": 4}: per-language override of HOLD_ROUNDS
+    "HOLD_PAUSE_SECONDS": 6,
+    # Languages a caller may understand when nobody speaks hers; offered in order.
+    "FALLBACK_LANGUAGES": {
+        "so": ["ar", "en"], "ti": ["ar", "en"], "ber": ["ar", "fr"], "wo": ["fr"],
+        "fa-AF": ["fa", "ps"], "fa": ["fa-AF"], "ps": ["fa-AF", "ur"],
+        "ur": ["hi", "pa"], "hi": ["ur", "pa"], "pa": ["ur", "hi"],
+        "bs": ["hr", "sr"], "hr": ["bs", "sr"], "sr": ["bs", "hr"],
+        "ku": ["tr", "ar"], "ta": ["en"], "ar": ["fr", "en"],
+    },
     "EMERGENCY_NUMBER": None,  # the coordinators' duty phone, dialled in degraded mode
     "SERVICE_TIMEOUT_SECONDS": 0.3,  # Redis/database answer budget inside a webhook
+    # Volunteers' SMS (docs/volunteers.md)
+    "CHECKIN_POLICY": "automatic",  # "automatic": on shift = available; "sms": she sends ON
+    "REMINDER_MINUTES_BEFORE": 60,  # SMS reminder before each shift; 0: none
+    "MISSED_CALLS_BEFORE_PAUSE": 3,  # consecutive missed calls that pause her; 0: never
+    "AUTO_PAUSE_MINUTES": 30,
+    "PAUSE_DEFAULT_MINUTES": 30,  # "PAUSE" without a number
+    "PAUSE_MAX_MINUTES": 480,
+    "NOTE_METHOD": "sms",  # topic of the call asked by SMS after it; "off": not asked
+    "NOTE_REPLY_MINUTES": 180,  # how long her digit reply is linked to the call
+    "SMS_MAX_RETRIES": 4,
+    "SMS_RETRY_INTERVALS": [10, 60, 300, 900],  # seconds between tries (RQ scheduler)
     # Simulations only (helpline/clock.py): a clock faster than the wall clock
     "CLOCK_SPEED": 1.0,
     "CLOCK_ORIGIN": 0.0,
@@ -61,6 +87,11 @@ def _coerce(default: Any, raw: str) -> Any:
         return int(raw)
     if isinstance(default, float):
         return float(raw)
+    if isinstance(default, list):
+        items = json.loads(raw)
+        if not isinstance(items, list):
+            raise ValueError(f"expected a JSON list, got {raw!r}")
+        return items
     if isinstance(default, dict):
         value = json.loads(raw)
         if not isinstance(value, dict):

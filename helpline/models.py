@@ -10,15 +10,13 @@ from __future__ import annotations
 
 import enum
 import re
-from datetime import datetime, time
+from datetime import datetime
 
 from sqlalchemy import (
-    CheckConstraint,
     DateTime,
     ForeignKey,
-    Integer,
     String,
-    Time,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
@@ -74,9 +72,6 @@ class Volunteer(Base):
     languages: Mapped[list[VolunteerLanguage]] = relationship(
         back_populates="volunteer", cascade="all, delete-orphan", lazy="selectin"
     )
-    shifts: Mapped[list[Shift]] = relationship(
-        back_populates="volunteer", cascade="all, delete-orphan"
-    )
 
     @validates("phone")
     def _check_phone(self, _key: str, value: str) -> str:
@@ -101,23 +96,22 @@ class VolunteerLanguage(Base):
     volunteer: Mapped[Volunteer] = relationship(back_populates="languages")
 
 
-class Shift(Base):
-    """A weekly recurring shift for one language, in the helpline's local time.
+class ScheduleDocument(Base):
+    """One schedule file (YAML, see ``schedules.yaml_io``) as coordinators wrote it.
 
-    ``end`` at or before ``start`` means the shift crosses midnight.
+    The documents together are the truth of who is on shift when. They are
+    stored as text, so that an import keeps the coordinators' comments and an
+    export gives back what was imported; every save is validated as a whole
+    by the ``schedules`` package first.
     """
 
-    __tablename__ = "shifts"
-    __table_args__ = (CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),)
+    __tablename__ = "schedule_documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteers.id", ondelete="CASCADE"))
-    language: Mapped[str] = mapped_column(String(16))
-    weekday: Mapped[int] = mapped_column(Integer)  # 0 = Monday
-    start: Mapped[time] = mapped_column(Time)
-    end: Mapped[time] = mapped_column(Time)
-
-    volunteer: Mapped[Volunteer] = relationship(back_populates="shifts")
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    text: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    updated_by: Mapped[str] = mapped_column(String(200))
 
 
 class CallRecord(Base):
@@ -137,3 +131,38 @@ class CallRecord(Base):
         ForeignKey("volunteers.id", ondelete="SET NULL"), default=None
     )
     topic: Mapped[str | None] = mapped_column(String(32), default=None)
+
+
+# -- volunteers' SMS (issue #8): outbound messages and their delivery --------------
+
+
+class MessageStatus(enum.StrEnum):
+    """Where an outbound SMS is in its delivery."""
+
+    QUEUED = "queued"  # waiting for an RQ worker
+    RETRYING = "retrying"  # a send failed; RQ tries again after a pause
+    SENT = "sent"  # Twilio accepted it
+    FAILED = "failed"  # every try failed: coordinators see it (`helpline messages failed`)
+
+
+class OutboundMessage(Base):
+    """One SMS to a volunteer and how its sending went.
+
+    It names the volunteer, not her number (looked up when sending), and its
+    body never mentions a caller.
+    """
+
+    __tablename__ = "outbound_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(
+        ForeignKey("volunteers.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))  # reminder, paused, note_request
+    body: Mapped[str] = mapped_column(String(640))
+    status: Mapped[str] = mapped_column(String(12), index=True, default=MessageStatus.QUEUED)
+    attempts: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(String(300), default=None)
+    provider_sid: Mapped[str | None] = mapped_column(String(40), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)

@@ -155,8 +155,11 @@ def _in_process(instance: str | None, hours: float, speed: float | None, behavio
         "REDIS_URL": None, "REDIS_PREFIX": "helpline-sim",
         "PUBLIC_BASE_URL": "https://helpline.invalid",
     }, lambda: holder[0].engine.now())
+    from helpline.roster import known_languages
+
     with get_db(app).unit_of_work() as session:
-        demo.load_demo(session, app.config["LOCAL_LANGUAGE"])
+        demo.load_demo(session, known_languages(app), app.config["LOCAL_LANGUAGE"])
+        session.commit()
     settings = settings_for_app(app, hours=hours, speed=speed, seed=seed, behaviour=behaviour)
     settings.languages = _only(settings.languages, languages)
     sim = Simulation(settings, flask_transport(app), roster=app_roster(app))
@@ -245,8 +248,6 @@ Calls are arriving; Ctrl-C stops everything and prints the report.
                                 behaviour=Behaviour(calls_per_hour=calls_per_hour,
                                                     talk_median=240.0),
                                 base_url=base)
-    settings.languages = {c: d for c, d in settings.languages.items()
-                          if c in _covered_languages(app)} or settings.languages
     sim = Simulation(settings, http_transport(base))
     report: Report | None = None
     try:
@@ -268,16 +269,6 @@ Calls are arriving; Ctrl-C stops everything and prints the report.
 
     render(report, Console(width=max(Console().width, 100)))
     click.echo(f"The demo's database stays in {directory}.")
-
-
-def _covered_languages(app: Any) -> set[str]:
-    from sqlalchemy import select
-
-    from helpline.db import get_db
-    from helpline.models import Shift
-
-    with get_db(app).unit_of_work() as session:
-        return set(session.scalars(select(Shift.language)).all())
 
 
 def _enqueue_ticks(redis_url: str, speed: float, stop: threading.Event) -> None:

@@ -205,13 +205,12 @@ def app_roster(app: Flask) -> Roster:
     freed; returns who is on shift (for utilisation)."""
     from helpline.db import get_db
     from helpline.live import get_live
-    from helpline.roster import sync_availability
+    from helpline.roster import apply_now
 
     def roster(at: float) -> Mapping[int, Mapping[str, str]]:
         live = get_live(app)
         with get_db(app).unit_of_work() as session:
-            truth = sync_availability(session, live.availability,
-                                      datetime.fromtimestamp(at, UTC), app.config["TIMEZONE"])
+            truth = apply_now(app, session, datetime.fromtimestamp(at, UTC))
         live.availability.expire_leases()
         return truth
 

@@ -1,6 +1,7 @@
 """Per language and hour of the week: calls, offered load, Erlang-B and what is needed.
 
-Reads ``call_records`` (simulated or real) and the weekly shifts. A call holds a
+Reads ``call_records`` (simulated or real) and the schedule (who is on shift in
+the middle of the hour, in the last week of the records). A call holds a
 volunteer for its talk time plus her wrap-up rest, so the offered load of a slot
 is (calls per week in the slot) × (mean talk of the language's answered calls +
 wrap-up) / 3600 erlangs.
@@ -16,7 +17,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from helpline.models import CallRecord, Shift
+from helpline.models import CallRecord
+from helpline.roster import roster_for
+from helpline.schedule_store import KnownLanguages, load_schedule
 from helpline.staffing.erlang import erlang_b, servers_needed
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -47,18 +50,8 @@ def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-def _covers(shift: Shift, weekday: int, hour: int) -> bool:
-    minute = hour * 60
-    start = shift.start.hour * 60 + shift.start.minute
-    end = shift.end.hour * 60 + shift.end.minute
-    if start < end:
-        return shift.weekday == weekday and start <= minute < end
-    return (shift.weekday == weekday and minute >= start) or (
-        shift.weekday == (weekday - 1) % 7 and minute < end)
-
-
-def advise(session: Session, *, timezone: str, wrapup_seconds: float,
-           target: float = 0.9) -> list[Slot]:
+def advise(session: Session, known: KnownLanguages, *, timezone: str,
+           wrapup_seconds: float, target: float = 0.9) -> list[Slot]:
     zone = ZoneInfo(timezone)
     rows = session.execute(select(
         CallRecord.language, CallRecord.started_minute, CallRecord.outcome,
@@ -77,7 +70,18 @@ def advise(session: Session, *, timezone: str, wrapup_seconds: float,
             row.outcome == "answered")
         if row.outcome == "answered" and row.talk_seconds:
             talks.setdefault(row.language, []).append(row.talk_seconds)
-    shifts = session.scalars(select(Shift)).all()
+    schedule = load_schedule(session, known)
+    roster = roster_for(schedule) if schedule is not None else None
+    last = max(times).astimezone(zone)
+
+    def on_shift(language: str, weekday: int, hour: int) -> int:
+        if roster is None:
+            return 0
+        back = (last.weekday() - weekday) % 7
+        day = (last - timedelta(days=back)).date()
+        moment = datetime(day.year, day.month, day.day, hour, 30, tzinfo=zone)
+        return len(roster.on_shift_all(moment).get(language, ()))
+
     slots = []
     for (language, weekday, hour), answered in sorted(counts.items()):
         spoken = talks.get(language)
@@ -85,8 +89,7 @@ def advise(session: Session, *, timezone: str, wrapup_seconds: float,
         per_week = len(answered) / weeks
         # a slot seen in fewer weeks than the data spans still counts per week of data
         load = per_week * holding / 3600
-        scheduled = len({s.volunteer_id for s in shifts
-                         if s.language == language and _covers(s, weekday, hour)})
+        scheduled = on_shift(language, weekday, hour)
         slots.append(Slot(
             language=language, weekday=weekday, hour=hour,
             calls_per_week=round(per_week, 2),

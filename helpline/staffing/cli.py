@@ -20,6 +20,7 @@ def staffing(target: float, database: str | None, language: str | None, as_json:
     """From the anonymous call records: how many volunteers each hour of the week needs."""
     from helpline.config import from_environment
     from helpline.db import Database
+    from helpline.languages import load_catalog
     from helpline.staffing.advice import advise
 
     config = from_environment()
@@ -29,9 +30,11 @@ def staffing(target: float, database: str | None, language: str | None, as_json:
         from helpline.db import database_url
 
         url = database_url(create_app())
+    catalog = load_catalog(config["LANGUAGES_FILE"], local=config["LOCAL_LANGUAGE"])
+    known = {language.code: language.english for language in catalog.languages}
     db = Database(url)
     with db.unit_of_work() as session:
-        slots = advise(session, timezone=config["TIMEZONE"],
+        slots = advise(session, known, timezone=config["TIMEZONE"],
                        wrapup_seconds=float(config["WRAPUP_SECONDS"]), target=target)
     db.engine.dispose()
     if language:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time
 from typing import Any
 
 import pytest
@@ -11,35 +10,42 @@ from sqlalchemy import select
 
 from helpline.db import get_db
 from helpline.live import get_live
-from helpline.models import CallRecord, Shift, Volunteer, VolunteerLanguage
+from helpline.models import CallRecord, Volunteer, VolunteerLanguage
 from helpline.prompts_store import get_voicing
-from helpline.roster import sync_availability
+from helpline.roster import apply_now, known_languages
+from helpline.schedule_store import documents, replace_documents
 from helpline.sim.webhook import Webhooks
 
-from .conftest import HELPLINE_NUMBER
+from .conftest import HELPLINE_NUMBER, webhooks_for
 from .twilio_walk import CallWalk, ends_with_words_or_handover, spoken
 
 CALLER = "+4798765432"
 
 
 def add_volunteer(app: Flask, key: str, phone: str, languages: list[str],
-                  *, on_shift: bool = True) -> int:
+                  *, on_shift: bool = True, preferred: str = "nb") -> int:
+    """A volunteer who speaks ``languages``; on shift for them around the clock."""
     with get_db(app).unit_of_work() as session:
-        volunteer = Volunteer(key=key, name=key.title(), phone=phone, preferred_language="nb")
+        volunteer = Volunteer(key=key, name=key.title(), phone=phone,
+                              preferred_language=preferred)
         volunteer.languages = [VolunteerLanguage(language=code) for code in languages]
-        if on_shift:
-            volunteer.shifts = [
-                Shift(language=code, weekday=day, start=time(0), end=time(0))
-                for day in range(7) for code in languages
-            ]
         session.add(volunteer)
+        session.flush()
+        if on_shift:
+            texts = documents(session)
+            texts[f"{key}.yaml"] = (
+                "timezone: Europe/Oslo\nshifts:\n"
+                f"  - volunteer: {key}\n    languages: [{', '.join(languages)}]\n"
+                '    weekly: "mon-sun 00:00-24:00"\n'
+            )
+            replace_documents(session, texts, known_languages(app), actor="test")
         session.commit()
         return volunteer.id
 
 
 def sync(app: Flask) -> None:
     with get_db(app).unit_of_work() as session:
-        sync_availability(session, get_live(app).availability, datetime.now(UTC), "Europe/Oslo")
+        apply_now(app, session)
 
 
 def records(app: Flask) -> list[CallRecord]:
@@ -193,3 +199,42 @@ def test_replayed_webhooks_reserve_once_and_write_once(
     call.hangs_up(duration=20)
     assert len(records(app)) == 1
     assert sorted(availability.state(v).value for v in two_somali) == ["free", "free"]
+
+
+def test_skipping_signatures_needs_an_explicit_setting_and_warns(
+    app_config: dict[str, Any], redis_client: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    from helpline import create_app
+
+    with caplog.at_level("WARNING"):
+        dev = create_app({**app_config, "DEV_SKIP_SIGNATURES": True})
+    assert "signatures are NOT checked" in caplog.text
+    get_db(dev).create_all()
+    reply = dev.test_client().post("/voice/incoming", data={"CallSid": "CAdev", "To": "x"})
+    assert reply.status_code == 200 and b"<Gather" in reply.data
+
+
+def test_simultaneous_ringing_first_to_accept_gets_the_call(
+    app_config: dict[str, Any], redis_client: Any
+) -> None:
+    from helpline import create_app
+
+    app = create_app({**app_config, "RING_AT_ONCE_BY_LANGUAGE": {"so": 2}})
+    get_db(app).create_all()
+    first = add_volunteer(app, "amina", "+4791000001", ["so"])
+    second = add_volunteer(app, "hodan", "+4791000002", ["so"])
+    sync(app)
+    call = CallWalk(webhooks_for(app), CALLER)
+    dial_doc = call.press(call.incoming(), digits_of(app, "so"))
+    assert len(dial_doc.findall("./Dial/Number")) == 2
+    child_a, screen_a, _ = call.screen(dial_doc, 0)
+    child_b, screen_b, _ = call.screen(dial_doc, 1)
+    assert call.volunteer_presses(screen_a, child_a, "1").find("./Hangup") is None
+    late = call.volunteer_presses(screen_b, child_b, "1")
+    assert late.find("./Hangup") is not None  # too late: the call is taken
+    availability = get_live(app).availability
+    assert sorted(availability.state(v).value for v in (first, second)) == ["free", "on_call"]
+    call.dial_ends(dial_doc, "completed", duration=60, bridged=True)
+    call.hangs_up(90)
+    [record] = records(app)
+    assert record.outcome == "answered" and record.tries == 2

@@ -16,6 +16,7 @@ from helpline.db import get_db
 from helpline.live import get_live
 from helpline.models import CallRecord
 from helpline.privacy import call_ref
+from helpline.roster import known_languages
 from helpline.sim.people import Behaviour
 from helpline.sim.runner import (
     Simulation,
@@ -38,7 +39,8 @@ def simulation(app_config: dict[str, Any], redis_client: Any) -> Iterator[Simula
     holder: list[Simulation] = []
     app = in_process_app(app_config, lambda: holder[0].engine.now())
     with get_db(app).unit_of_work() as session:
-        demo.load_demo(session, "nb")
+        demo.load_demo(session, known_languages(app), "nb")
+        session.commit()
     settings = settings_for_app(app, hours=6, seed=7, start=1_760_000_000.0,
                                 behaviour=Behaviour(calls_per_hour=12))
     sim = Simulation(settings, flask_transport(app), roster=app_roster(app))

@@ -15,7 +15,7 @@ def test_upgrade_from_empty_matches_the_models(database_url: str) -> None:
     engine = create_engine(database_url)
     tables = set(inspect(engine).get_table_names())
     engine.dispose()
-    assert {"volunteers", "volunteer_languages", "shifts", "call_records"} <= tables
+    assert {"volunteers", "volunteer_languages", "schedule_documents", "call_records"} <= tables
 
 
 def test_upgrade_twice_is_harmless(database_url: str) -> None:
