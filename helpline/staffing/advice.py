@@ -50,6 +50,17 @@ def _utc(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def _occurrences(first: datetime, last: datetime, zone: ZoneInfo) -> dict[tuple[int, int], int]:
+    """How many times each (weekday, hour) of local time occurs from ``first`` to ``last``."""
+    counts: dict[tuple[int, int], int] = {}
+    hour = first.replace(minute=0, second=0, microsecond=0)
+    while hour <= last:
+        local = hour.astimezone(zone)
+        counts[(local.weekday(), local.hour)] = counts.get((local.weekday(), local.hour), 0) + 1
+        hour += timedelta(hours=1)
+    return counts
+
+
 def advise(session: Session, known: KnownLanguages, *, timezone: str,
            wrapup_seconds: float, target: float = 0.9) -> list[Slot]:
     zone = ZoneInfo(timezone)
@@ -60,8 +71,7 @@ def advise(session: Session, known: KnownLanguages, *, timezone: str,
     if not rows:
         return []
     times = [_utc(r.started_minute) for r in rows]
-    span = max(times) - min(times) + timedelta(hours=1)
-    weeks = max(span / timedelta(days=7), 1 / 168)
+    occurrences = _occurrences(min(times), max(times), zone)
     talks: dict[str, list[int]] = {}
     counts: dict[tuple[str, int, int], list[bool]] = {}
     for row, moment in zip(rows, times, strict=True):
@@ -86,8 +96,7 @@ def advise(session: Session, known: KnownLanguages, *, timezone: str,
     for (language, weekday, hour), answered in sorted(counts.items()):
         spoken = talks.get(language)
         holding = (sum(spoken) / len(spoken) if spoken else DEFAULT_TALK_SECONDS) + wrapup_seconds
-        per_week = len(answered) / weeks
-        # a slot seen in fewer weeks than the data spans still counts per week of data
+        per_week = len(answered) / occurrences.get((weekday, hour), 1)
         load = per_week * holding / 3600
         scheduled = on_shift(language, weekday, hour)
         slots.append(Slot(
