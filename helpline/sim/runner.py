@@ -43,10 +43,14 @@ class Settings:
 
 
 def flask_transport(app: Flask) -> Transport:
-    client = app.test_client()
+    """Posts to the app in process (a test client per thread, for paced runs)."""
+    local = threading.local()
 
     def transport(path: str, form: Mapping[str, str], headers: Mapping[str, str]
                   ) -> tuple[int, str]:
+        client = getattr(local, "client", None)
+        if client is None:
+            client = local.client = app.test_client()
         response = client.post(path, data=dict(form), headers=dict(headers))
         return response.status_code, response.get_data(as_text=True)
 
