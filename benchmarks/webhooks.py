@@ -105,6 +105,8 @@ def main() -> int:
         "REDIS_PREFIX": prefix, "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "PUBLIC_BASE_URL": base,
         "CLOCK_SPEED": str(args.speed), "CLOCK_ORIGIN": repr(origin),
         "SERVICE_TIMEOUT_SECONDS": "2",
+        "NOTE_METHOD": "off", "REMINDER_MINUTES_BEFORE": "0",
+        "TWILIO_API_BASE_URL": "http://127.0.0.1:9",  # loopback only: no SMS leaves
     }
     seed_volunteers(env)
     server = subprocess.Popen(

@@ -220,6 +220,9 @@ def demo(port: int, speed: float, calls_per_hour: float, seed: int) -> None:
         "REDIS_URL": f"unix://{redis_server.socket_file}",
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
         "CLOCK_SPEED": str(speed), "CLOCK_ORIGIN": repr(origin),
+        # the demo volunteers are fictional: no SMS, and nothing leaves this machine
+        "NOTE_METHOD": "off", "REMINDER_MINUTES_BEFORE": "0",
+        "TWILIO_API_BASE_URL": "http://127.0.0.1:9",
     }
     os.environ.update(env)
     app = create_app()
