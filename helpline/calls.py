@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -23,10 +23,14 @@ from twilio.twiml.voice_response import VoiceResponse
 from helpline import twiml
 from helpline.callstate import CallState, CallStates, reservation_key
 from helpline.db import Database
+from helpline.hours import spoken_hours
 from helpline.languages import Catalog, Language
 from helpline.models import CallRecord, Outcome, Volunteer
+from helpline.roster import roster_for
 from helpline.voicing import Voicing
 from routing.availability import Availability
+from schedules.coverage import language_hours
+from schedules.model import Schedule
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +49,9 @@ class FlowSettings:
     max_dial_tries: int = 3
     ring_timeout: int = 20
     screen_timeout: int = 8
+    hold_rounds: int = 2
+    hold_pause: int = 6
+    fallbacks: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
     @classmethod
     def from_config(cls, config: dict[str, Any]) -> FlowSettings:
@@ -55,6 +62,9 @@ class FlowSettings:
             max_dial_tries=int(config["MAX_DIAL_TRIES"]),
             ring_timeout=int(config["RING_TIMEOUT_SECONDS"]),
             screen_timeout=int(config["SCREEN_TIMEOUT_SECONDS"]),
+            hold_rounds=int(config["HOLD_ROUNDS"]),
+            hold_pause=int(config["HOLD_PAUSE_SECONDS"]),
+            fallbacks=dict(config["FALLBACK_LANGUAGES"]),
         )
 
 
@@ -70,6 +80,7 @@ class CallFlow:
         settings: FlowSettings,
         url_for: UrlFor,
         direct_numbers: dict[str, str] | None = None,
+        schedule: Callable[[], Schedule | None] = lambda: None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.catalog = catalog
@@ -80,6 +91,7 @@ class CallFlow:
         self.settings = settings
         self.url_for = url_for
         self.direct_numbers = direct_numbers or {}
+        self.schedule = schedule
         self.clock = clock
 
     # -- the caller's leg -------------------------------------------------
@@ -116,11 +128,37 @@ class CallFlow:
             return twiml.words_then_hangup(self.voicing, language, ["goodbye"])
         if dial_status == "canceled":  # the caller hung up while it rang
             self.availability.release(key, outcome="cancelled")
-            return VoiceResponse()
+            return twiml.words_then_hangup(self.voicing, language, ["goodbye"])
         self.availability.release(key, outcome="missed")
-        if dial_status not in RETRYABLE or attempt >= self.settings.max_dial_tries:
-            return self._nobody(ref, language)
+        state = self.states.load(ref)
+        rung = len(state.tried) if state else attempt
+        if dial_status not in RETRYABLE or rung >= self.settings.max_dial_tries:
+            return self._nobody(ref, language, attempt + 1, hold_round=self.settings.hold_rounds)
         return self._dial(ref, language, attempt + 1, announce="hold_update")
+
+    def hold_over(self, ref: str, language_code: str, attempt: int, hold_round: int
+                  ) -> VoiceResponse:
+        """After a spoken update: try the router again."""
+        language = self.catalog.get(language_code)
+        return self._dial(ref, language, attempt, announce="connecting", hold_round=hold_round)
+
+    def fallback_choice(
+        self, ref: str, language_code: str, fallback_code: str, attempt: int, digits: str
+    ) -> VoiceResponse:
+        """She pressed 1 (or not) to be put through in a fallback language."""
+        language = self.catalog.get(language_code)
+        fallback = self.catalog.get(fallback_code)
+        if digits.strip() == "1":
+            found = self._dial(
+                ref, fallback, attempt, announce="connecting", hold_round=None
+            )
+            if found is not None:
+                return found
+        return self._closing(ref, language)
+
+    def closed(self, ref: str, language_code: str) -> VoiceResponse:
+        """She did not take up the fallback offer."""
+        return self._closing(ref, self.catalog.get(language_code))
 
     def status(self, ref: str, call_status: str, duration: int) -> None:
         """The caller's call is over: free whoever it held, write its one record."""
@@ -196,13 +234,28 @@ class CallFlow:
             self.states.update(ref, chosen_at=repr(self.clock()))
         return self._dial(ref, language, 1, announce="connecting")
 
-    def _dial(self, ref: str, language: Language, attempt: int, *, announce: str) -> VoiceResponse:
+    @overload
+    def _dial(self, ref: str, language: Language, attempt: int, *, announce: str,
+              hold_round: int = 0) -> VoiceResponse: ...
+
+    @overload
+    def _dial(self, ref: str, language: Language, attempt: int, *, announce: str,
+              hold_round: None) -> VoiceResponse | None: ...
+
+    def _dial(
+        self, ref: str, language: Language, attempt: int, *, announce: str,
+        hold_round: int | None = 0,
+    ) -> VoiceResponse | None:
+        """Reserve the next volunteer(s) and ring them. When nobody is free: the
+        next step of :meth:`_nobody`, or None if ``hold_round`` is None."""
         state = self.states.load(ref)
         tried = state.tried if state else []
         key = reservation_key(ref, attempt)
         volunteer_ids = self.availability.reserve(language.code, key, exclude=tried)
         if not volunteer_ids:
-            return self._nobody(ref, language)
+            if hold_round is None:
+                return None
+            return self._nobody(ref, language, attempt + 1, hold_round=hold_round)
         try:
             phones = self._phones(volunteer_ids)
         except Exception:
@@ -229,11 +282,62 @@ class CallFlow:
             announce=announce,
         )
 
-    def _nobody(self, ref: str, language: Language) -> VoiceResponse:
+    def _nobody(
+        self, ref: str, language: Language, next_attempt: int, *, hold_round: int
+    ) -> VoiceResponse:
+        """Nobody free for her language: hold with spoken updates while somebody is
+        on shift, then offer a fallback language, then say when to call back."""
+        on_shift = self._on_shift(language)
+        if on_shift and hold_round < self.settings.hold_rounds:
+            return twiml.hold(
+                self.voicing, language, pause=self.settings.hold_pause,
+                retry_url=self.url_for("voice.hold", lang=language.code,
+                                       attempt=next_attempt, round=hold_round + 1),
+            )
+        for code in self.settings.fallbacks.get(language.code, ()):
+            fallback = self._language_or_none(code)
+            if fallback is not None and self.availability.free_volunteers(code):
+                return twiml.fallback_offer(
+                    self.voicing, language, fallback,
+                    action_url=self.url_for("voice.fallback", lang=language.code, to=code,
+                                            attempt=next_attempt),
+                    decline_url=self.url_for("voice.closed", lang=language.code),
+                    timeout=self.settings.screen_timeout,
+                )
+        return self._closing(ref, language, on_shift=on_shift)
+
+    def _closing(
+        self, ref: str, language: Language, *, on_shift: bool | None = None
+    ) -> VoiceResponse:
         self.states.update(ref, ended=Outcome.NO_VOLUNTEER.value)
-        return twiml.words_then_hangup(
-            self.voicing, language, ["all_busy", "call_back", "emergency", "goodbye"]
+        if on_shift is None:
+            on_shift = self._on_shift(language)
+        return twiml.closing(
+            self.voicing, language, on_shift=on_shift, hours=self._hours(language)
         )
+
+    # -- the schedule --------------------------------------------------------
+
+    def _on_shift(self, language: Language) -> bool:
+        schedule = self.schedule()
+        if schedule is None:
+            return False
+        now = datetime.fromtimestamp(self.clock(), UTC)
+        return bool(roster_for(schedule).on_shift(language.code, now))
+
+    def _hours(self, language: Language) -> str | None:
+        """When her language is answered, in her language's words (None: never)."""
+        schedule = self.schedule()
+        if schedule is None:
+            return None
+        hours = language_hours(schedule, language.code)
+        return spoken_hours(hours, language.code) or None
+
+    def _language_or_none(self, code: str) -> Language | None:
+        try:
+            return self.catalog.get(code)
+        except KeyError:
+            return None
 
     # -- database ------------------------------------------------------------
 

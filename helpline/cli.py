@@ -166,10 +166,11 @@ def schedules_export(out_dir: Path) -> None:
 @click.option("--week", default=None, help="ISO week, e.g. 2026-W49 (default: this week).")
 def schedules_coverage(language: str | None, week: str | None) -> None:
     """A week grid (hours x days) per language with the gaps marked, and a summary."""
+    from schedules.report import coverage_report
+
     from helpline.db import get_db
     from helpline.roster import known_languages
     from helpline.schedule_store import load_schedule
-    from schedules.report import coverage_report
 
     app = _app()
     known = known_languages(app)
@@ -181,6 +182,23 @@ def schedules_coverage(language: str | None, week: str | None) -> None:
     if schedule is None:
         raise click.ClickException("no schedule has been imported yet")
     click.echo(coverage_report(schedule, week, [language] if language else list(known), known))
+
+
+# -- prompts -------------------------------------------------------------------
+
+
+@main.group()
+def prompts() -> None:
+    """The spoken prompts of every language."""
+
+
+@prompts.command("check")
+def prompts_check() -> None:
+    """List, per language, which prompts are spoken by TTS, recorded, or missing."""
+    from helpline.prompts_check import check, render
+    from helpline.prompts_store import get_voicing
+
+    click.echo(render(check(get_voicing(_app()))))
 
 
 # -- routing -------------------------------------------------------------------

@@ -48,6 +48,16 @@ DEFAULTS: dict[str, Any] = {
     "WRAPUP_SECONDS": 60,
     "RING_LEASE_SECONDS": 120,
     "CALL_LEASE_SECONDS": 4 * 3600,
+    "HOLD_ROUNDS": 2,  # spoken updates while the router retries, when somebody is on shift
+    "HOLD_PAUSE_SECONDS": 6,
+    # Languages a caller may understand when nobody speaks hers; offered in order.
+    "FALLBACK_LANGUAGES": {
+        "so": ["ar", "en"], "ti": ["ar", "en"], "ber": ["ar", "fr"], "wo": ["fr"],
+        "fa-AF": ["fa", "ps"], "fa": ["fa-AF"], "ps": ["fa-AF", "ur"],
+        "ur": ["hi", "pa"], "hi": ["ur", "pa"], "pa": ["ur", "hi"],
+        "bs": ["hr", "sr"], "hr": ["bs", "sr"], "sr": ["bs", "hr"],
+        "ku": ["tr", "ar"], "ta": ["en"], "ar": ["fr", "en"],
+    },
     "EMERGENCY_NUMBER": None,  # the coordinators' duty phone, dialled in degraded mode
     "SERVICE_TIMEOUT_SECONDS": 0.3,  # Redis/database answer budget inside a webhook
 }

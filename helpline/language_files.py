@@ -518,6 +518,14 @@ def read_prompts(
             raise LanguageFileError(
                 path, f"{key} must be text", entry=label, line=_line(document, key)
             )
+    if reviewed and not str(document.get("reviewed_by", "")).strip():
+        raise LanguageFileError(
+            path,
+            "reviewed: true needs reviewed_by: who checked the prompts, and when "
+            '(e.g. reviewed_by: "Hodan A., volunteer, 2026-03")',
+            entry=label,
+            line=_line(document, "reviewed"),
+        )
     prompts: dict[str, str] = {}
     for key in PROMPT_KEYS:
         text = document[key]

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from helpline.models import ScheduleDocument, Volunteer
@@ -44,6 +44,23 @@ def load_schedule(session: Session, known: KnownLanguages) -> Schedule | None:
     if not texts:
         return None
     return load_texts(texts, known, volunteer_languages(session))
+
+
+_cache: dict[tuple[object, ...], Schedule | None] = {}
+
+
+def current_schedule(session: Session, known: KnownLanguages) -> Schedule | None:
+    """Like :func:`load_schedule`, but parsed again only when the documents changed
+    (one cheap query decides): fast enough for every call."""
+    version = tuple(
+        session.execute(
+            select(func.count(ScheduleDocument.id), func.max(ScheduleDocument.updated_at))
+        ).one()
+    ) + (tuple(sorted(known)),)
+    if version not in _cache:
+        _cache.clear()
+        _cache[version] = load_schedule(session, known)
+    return _cache[version]
 
 
 def replace_documents(

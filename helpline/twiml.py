@@ -47,7 +47,7 @@ def menu(
     )
     voicing.add(gather, local, "menu_invalid" if apologise else "greeting")
     for language in languages:
-        voicing.add(gather, language, "menu_entry", digits=" ".join(language.digits))
+        voicing.add(gather, language, "menu_entry")
     response.redirect(action_url, method="POST")
     return response
 
@@ -118,6 +118,50 @@ def words_then_hangup(
     response = VoiceResponse()
     for key in keys:
         voicing.add(response, language, key)
+    response.hangup()
+    return response
+
+
+def hold(voicing: Voicing, language: Language, *, pause: int, retry_url: str) -> VoiceResponse:
+    """Nobody free yet: a spoken update, a short pause, and the router tries again."""
+    response = VoiceResponse()
+    voicing.add(response, language, "hold_update")
+    response.pause(length=pause)
+    response.redirect(retry_url, method="POST")
+    return response
+
+
+def fallback_offer(
+    voicing: Voicing,
+    language: Language,
+    fallback: Language,
+    *,
+    action_url: str,
+    decline_url: str,
+    timeout: int,
+) -> VoiceResponse:
+    """Offer a volunteer in another language she may understand: press 1."""
+    response = VoiceResponse()
+    voicing.add(response, language, "all_busy")
+    gather = response.gather(
+        input="dtmf", num_digits=1, timeout=timeout, action=action_url, method="POST"
+    )
+    voicing.add(gather, language, "fallback_offer", fallback=fallback)
+    response.redirect(decline_url, method="POST")
+    return response
+
+
+def closing(
+    voicing: Voicing, language: Language, *, on_shift: bool, hours: str | None
+) -> VoiceResponse:
+    """Nobody can take the call: say so, when to call back, where to get help, goodbye."""
+    response = VoiceResponse()
+    voicing.add(response, language, "all_busy" if on_shift else "nobody_on_shift")
+    if hours:
+        voicing.add(response, language, "opening_hours", hours=hours)
+    voicing.add(response, language, "call_back")
+    voicing.add(response, language, "emergency")
+    voicing.add(response, language, "goodbye")
     response.hangup()
     return response
 

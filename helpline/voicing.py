@@ -70,9 +70,9 @@ class Voicing:
     ) -> None:
         """Append prompt ``key`` in ``language`` to ``verb``.
 
-        ``about`` fills ``{language}`` and ``fallback`` fills ``{fallback}``: a
-        language is named in its own words when the prompt is in that language,
-        otherwise by its English name. ``values`` fill other placeholders.
+        ``about`` fills ``{language}`` and ``fallback`` fills ``{fallback}``, each
+        named in the speaking language's own words; ``values`` fill the other
+        placeholders (a menu entry fills its own digits).
         """
         if language.say is not None:
             verb.say(
@@ -82,7 +82,8 @@ class Voicing:
             )
             return
         recording = self.recordings.get((language.code, key))
-        if recording is not None and not values and fallback is None:
+        fixed = not values and fallback is None and about in (None, language)
+        if recording is not None and fixed:
             verb.play(self.audio_url(language.code, recording))
             return
         local = self.catalog.local
@@ -91,20 +92,18 @@ class Voicing:
             key, language.code, local.code,
         )
         assert local.say is not None, "the local language must have a Twilio voice"
-        verb.say(
-            local.prompt(key, **_names(local, about, fallback), **values),
-            voice=local.say.voice,
-            language=local.say.language,
-        )
+        if key == "menu_entry":
+            # "somali: 1 3" rather than the local language's own entry
+            text = f"{local.name_of(language)}: {' '.join(language.digits)}."
+        else:
+            text = local.prompt(key, **_names(local, about, fallback), **values)
+        verb.say(text, voice=local.say.voice, language=local.say.language)
 
 
 def _names(speaking: Language, about: Language | None, fallback: Language | None) -> dict[str, str]:
-    def name(lang: Language) -> str:
-        return lang.native if lang.code == speaking.code else lang.english
-
     names: dict[str, str] = {}
     if about is not None:
-        names["language"] = name(about)
+        names["language"] = speaking.name_of(about)
     if fallback is not None:
-        names["fallback"] = name(fallback)
+        names["fallback"] = speaking.name_of(fallback)
     return names

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -51,3 +52,11 @@ def unique_problems(problems: Iterable[Problem]) -> list[Problem]:
     """Problems without repeats (several rules written on one line report once),
     in their first order."""
     return list(dict.fromkeys(problems))
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """`` (did you mean X?)`` for the choice closest to ``word`` (ignoring case), or
+    nothing when none is close."""
+    lowered = {choice.lower(): choice for choice in choices}
+    close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
+    return f" (did you mean {lowered[close[0]]}?)" if close else ""

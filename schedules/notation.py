@@ -28,6 +28,7 @@ from schedules.model import TimeSpan, Weekday
 _TIME = re.compile(r"(\d{1,2}):(\d{2})")
 _DASHES = re.compile(r"\s*[-–—]\s*")
 _RANGE = re.compile(r"\s*\.\.\s*")
+_DIGIT = re.compile(r"\d")
 _FULL_NAMES = {day.english.lower(): day for day in Weekday}
 _SHORT_NAMES = {day.short: day for day in Weekday}
 _WEEKDAY_HELP = "use mon, tue, wed, thu, fri, sat or sun"
@@ -77,11 +78,12 @@ def parse_weekdays(text: str) -> tuple[Weekday, ...]:
 
 def parse_weekly(text: str) -> tuple[tuple[Weekday, ...], TimeSpan]:
     """``mon,wed 10:00-14:00``: the weekdays and the span."""
-    parts = text.strip().rsplit(maxsplit=1)
-    if len(parts) != 2 or not _TIME.match(parts[1]):
+    first_digit = _DIGIT.search(text)
+    days = text[: first_digit.start()].strip() if first_digit else ""
+    if first_digit is None or not days:
         _fail(f"{text.strip()!r} is not a weekly shift (write weekdays and times, for example "
               "\"mon 10:00-14:00\")")
-    return parse_weekdays(parts[0]), parse_span(parts[1])
+    return parse_weekdays(days), parse_span(text[first_digit.start():])
 
 
 def parse_date(text: str) -> date:

@@ -25,7 +25,10 @@ from helpline.live import get_live
 from helpline.models import Outcome
 from helpline.privacy import call_ref
 from helpline.prompts_store import get_voicing
+from helpline.roster import known_languages
+from helpline.schedule_store import current_schedule
 from helpline.webhooks import public_url, twilio_webhook
+from schedules.model import Schedule
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +49,13 @@ def flow() -> CallFlow:
         settings=FlowSettings.from_config(current_app.config),
         url_for=public_url,
         direct_numbers=current_app.config["DIRECT_NUMBERS"],
+        schedule=_schedule,
     )
+
+
+def _schedule() -> Schedule | None:
+    with get_db().unit_of_work() as session:
+        return current_schedule(session, known_languages(current_app))
 
 
 def spool_dir() -> Path:
@@ -127,6 +136,31 @@ def dial_result() -> VoiceResponse:
     attempt, duration = _int("attempt", 1), _int("DialCallDuration")
     status = request.form.get("DialCallStatus", "")
     return caller_step(lambda f: f.dial_result(ref, language, attempt, status, duration), language)
+
+
+@bp.post("/hold")
+@twilio_webhook
+def hold() -> VoiceResponse:
+    ref, language = _ref(), request.args.get("lang", "")
+    attempt, hold_round = _int("attempt", 1), _int("round", 1)
+    return caller_step(lambda f: f.hold_over(ref, language, attempt, hold_round), language)
+
+
+@bp.post("/fallback")
+@twilio_webhook
+def fallback() -> VoiceResponse:
+    ref, language, other = _ref(), request.args.get("lang", ""), request.args.get("to", "")
+    attempt, digits = _int("attempt", 1), request.form.get("Digits", "")
+    return caller_step(
+        lambda f: f.fallback_choice(ref, language, other, attempt, digits), language
+    )
+
+
+@bp.post("/closed")
+@twilio_webhook
+def closed() -> VoiceResponse:
+    ref, language = _ref(), request.args.get("lang", "")
+    return caller_step(lambda f: f.closed(ref, language), language)
 
 
 @bp.post("/screen")

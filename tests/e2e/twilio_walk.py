@@ -43,9 +43,12 @@ class CallWalk:
         }
 
     def post(self, url: str, **extra: str) -> ET.Element:
+        """A step of the caller's leg: the answer must never leave her in silence."""
         reply = self.webhooks.post(url, self._params(**extra))
         assert reply.status == 200, reply.body
         root = reply.twiml
+        assert_never_records(root)
+        assert ends_with_words_or_handover(root), ET.tostring(root, encoding="unicode")
         self.documents.append(root)
         return root
 
@@ -78,6 +81,7 @@ class CallWalk:
         }
         reply = self.webhooks.post(number.attrib["url"], params)
         assert reply.status == 200, reply.body
+        assert_never_records(reply.twiml)
         return child, reply.twiml, (number.text or "").strip()
 
     def volunteer_presses(self, screening: ET.Element, child: str, digits: str) -> ET.Element:
@@ -107,6 +111,14 @@ class CallWalk:
             "/voice/status", self._params(CallStatus="completed", CallDuration=str(duration))
         )
         assert reply.status == 200, reply.body
+
+
+def assert_never_records(doc: ET.Element) -> None:
+    for element in doc.iter():
+        assert element.tag != "Record", "nothing a caller says is ever recorded"
+        assert not any(name.lower().startswith("record") for name in element.attrib), (
+            ET.tostring(element, encoding="unicode")
+        )
 
 
 def spoken(doc: ET.Element) -> list[str]:
