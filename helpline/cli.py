@@ -166,11 +166,10 @@ def schedules_export(out_dir: Path) -> None:
 @click.option("--week", default=None, help="ISO week, e.g. 2026-W49 (default: this week).")
 def schedules_coverage(language: str | None, week: str | None) -> None:
     """A week grid (hours x days) per language with the gaps marked, and a summary."""
-    from schedules.report import coverage_report
-
     from helpline.db import get_db
     from helpline.roster import known_languages
     from helpline.schedule_store import load_schedule
+    from schedules.report import coverage_report
 
     app = _app()
     known = known_languages(app)
@@ -224,3 +223,8 @@ def routing_rebuild() -> None:
 def _fail(error: Exception) -> NoReturn:
     click.echo(str(error), err=True)
     sys.exit(1)
+
+
+from helpline.coordinator.commands import users  # noqa: E402
+
+main.add_command(users)

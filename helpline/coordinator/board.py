@@ -72,11 +72,12 @@ def live_states(ids: Iterable[int]) -> dict[int, VolunteerState | None]:
 def board_rows() -> tuple[dict[str, list[LiveVolunteer]], bool]:
     """Per language, the volunteers on shift now (and whether Redis answered)."""
     with get_db().unit_of_work() as session:
-        names = dict(
-            session.execute(
+        names = {
+            vid: name
+            for vid, name in session.execute(
                 select(Volunteer.id, Volunteer.name).where(Volunteer.active.is_(True))
-            ).tuples()
-        )
+            )
+        }
     records = live_records(names)
     if records is None:
         return {}, False

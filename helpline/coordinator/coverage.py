@@ -54,7 +54,7 @@ def coverage() -> str:
             schedule = load_schedule(session, known())
         except ScheduleError as error:
             schedule, problem = None, str(error)
-        names = dict(session.execute(select(Volunteer.key, Volunteer.name)).tuples())
+        names = {key: name for key, name in session.execute(select(Volunteer.key, Volunteer.name))}
     if schedule is not None:
         grid = heatmap(schedule, week, languages)
     chosen_lang = request.args.get("lang", "")

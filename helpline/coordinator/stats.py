@@ -109,7 +109,7 @@ def read_calls(first: date, last: date, zone: ZoneInfo) -> list[Call]:
                 CallRecord.wait_seconds,
                 CallRecord.talk_seconds,
             ).where(CallRecord.started_minute >= start, CallRecord.started_minute < end)
-        ).tuples()
+        )
         calls = []
         for started, language, outcome, wait, talk in rows:
             if started.tzinfo is None:  # SQLite gives naive datetimes, stored in UTC
