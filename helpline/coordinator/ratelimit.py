@@ -1,4 +1,4 @@
-"""A small login rate limiter in Redis: fixed one-minute windows.
+"""A small login rate limiter in Redis: a one-minute window from the first attempt.
 
 Counted per account name and per client address, so that neither guessing one
 account's password nor trying many accounts from one place gets far. The
@@ -8,7 +8,6 @@ the address is kept only as a keyed hash.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 
 import redis
@@ -39,23 +38,18 @@ class LoginLimiter:
         )
 
     def _keys(self, username: str, address: str) -> tuple[str, str]:
-        window = int(time.time() // WINDOW_SECONDS)
         user = keyed_hash(self.secret, username, purpose="login-user")
         addr = keyed_hash(self.secret, address, purpose="login-address")
-        return (
-            f"{self.prefix}:login:user:{user}:{window}",
-            f"{self.prefix}:login:addr:{addr}:{window}",
-        )
+        return f"{self.prefix}:login:user:{user}", f"{self.prefix}:login:addr:{addr}"
 
     def allow(self, username: str, address: str) -> bool:
         """Count one attempt; False when either limit is passed for this minute."""
         user_key, addr_key = self._keys(username, address)
         pipe = self.client.pipeline()
-        pipe.incr(user_key)
-        pipe.expire(user_key, WINDOW_SECONDS * 2)
-        pipe.incr(addr_key)
-        pipe.expire(addr_key, WINDOW_SECONDS * 2)
-        user_count, _, addr_count, _ = pipe.execute()
+        for key in (user_key, addr_key):
+            pipe.set(key, 0, ex=WINDOW_SECONDS, nx=True)  # the window starts now
+            pipe.incr(key)
+        _, user_count, _, addr_count = pipe.execute()
         return bool(
             int(user_count) <= self.per_minute
             and int(addr_count) <= self.per_minute * PER_ADDRESS_FACTOR
