@@ -49,7 +49,10 @@ class FlowSettings:
     max_dial_tries: int = 3
     ring_timeout: int = 20
     screen_timeout: int = 8
+    ring_at_once: int = 1
+    ring_at_once_by_language: Mapping[str, int] = field(default_factory=dict)
     hold_rounds: int = 2
+    hold_rounds_by_language: Mapping[str, int] = field(default_factory=dict)
     hold_pause: int = 6
     fallbacks: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
@@ -62,7 +65,14 @@ class FlowSettings:
             max_dial_tries=int(config["MAX_DIAL_TRIES"]),
             ring_timeout=int(config["RING_TIMEOUT_SECONDS"]),
             screen_timeout=int(config["SCREEN_TIMEOUT_SECONDS"]),
+            ring_at_once=int(config["RING_AT_ONCE"]),
+            ring_at_once_by_language={
+                code: int(n) for code, n in config["RING_AT_ONCE_BY_LANGUAGE"].items()
+            },
             hold_rounds=int(config["HOLD_ROUNDS"]),
+            hold_rounds_by_language={
+                code: int(rounds) for code, rounds in config["HOLD_ROUNDS_BY_LANGUAGE"].items()
+            },
             hold_pause=int(config["HOLD_PAUSE_SECONDS"]),
             fallbacks=dict(config["FALLBACK_LANGUAGES"]),
         )
@@ -133,7 +143,7 @@ class CallFlow:
         state = self.states.load(ref)
         rung = len(state.tried) if state else attempt
         if dial_status not in RETRYABLE or rung >= self.settings.max_dial_tries:
-            return self._nobody(ref, language, attempt + 1, hold_round=self.settings.hold_rounds)
+            return self._nobody(ref, language, attempt + 1, hold_round=self._hold_rounds(language))
         return self._dial(ref, language, attempt + 1, announce="hold_update")
 
     def hold_over(self, ref: str, language_code: str, attempt: int, hold_round: int
@@ -251,7 +261,12 @@ class CallFlow:
         state = self.states.load(ref)
         tried = state.tried if state else []
         key = reservation_key(ref, attempt)
-        volunteer_ids = self.availability.reserve(language.code, key, exclude=tried)
+        at_once = self.settings.ring_at_once_by_language.get(
+            language.code, self.settings.ring_at_once
+        )
+        volunteer_ids = self.availability.reserve(
+            language.code, key, count=max(1, at_once), exclude=tried
+        )
         if not volunteer_ids:
             if hold_round is None:
                 return None
@@ -288,7 +303,7 @@ class CallFlow:
         """Nobody free for her language: hold with spoken updates while somebody is
         on shift, then offer a fallback language, then say when to call back."""
         on_shift = self._on_shift(language)
-        if on_shift and hold_round < self.settings.hold_rounds:
+        if on_shift and hold_round < self._hold_rounds(language):
             return twiml.hold(
                 self.voicing, language, pause=self.settings.hold_pause,
                 retry_url=self.url_for("voice.hold", lang=language.code,
@@ -315,6 +330,10 @@ class CallFlow:
         return twiml.closing(
             self.voicing, language, on_shift=on_shift, hours=self._hours(language)
         )
+
+    def _hold_rounds(self, language: Language) -> int:
+        by_language = self.settings.hold_rounds_by_language
+        return by_language.get(language.code, self.settings.hold_rounds)
 
     # -- the schedule --------------------------------------------------------
 

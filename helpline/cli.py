@@ -126,16 +126,18 @@ def schedules_import(paths: tuple[Path, ...]) -> None:
     nothing: if any file has a problem, nothing changes and every problem is listed."""
     from helpline.db import get_db
     from helpline.roster import apply_now, known_languages
-    from helpline.schedule_store import read_files, replace_documents
+    from helpline.schedule_store import read_files_with_paths, replace_documents, with_paths
     from schedules.exceptions import ScheduleError
 
     app = _app()
+    found: dict[str, tuple[Path, str]] = {}
     with get_db(app).unit_of_work() as session:
         try:
-            texts = read_files(paths)
+            found = read_files_with_paths(paths)
+            texts = {name: text for name, (_path, text) in found.items()}
             schedule = replace_documents(session, texts, known_languages(app), actor="cli")
         except ScheduleError as error:
-            _fail(error)
+            _fail(with_paths(error, {name: path for name, (path, _t) in found.items()}))
         session.commit()
         truth = apply_now(app, session)
     click.echo(
@@ -180,7 +182,9 @@ def schedules_coverage(language: str | None, week: str | None) -> None:
         schedule = load_schedule(session, known)
     if schedule is None:
         raise click.ClickException("no schedule has been imported yet")
-    click.echo(coverage_report(schedule, week, [language] if language else list(known), known))
+    click.echo(coverage_report(
+        schedule, week, languages=[language] if language else list(known), names=known
+    ))
 
 
 # -- prompts -------------------------------------------------------------------

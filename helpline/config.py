@@ -45,10 +45,15 @@ DEFAULTS: dict[str, Any] = {
     "MAX_DIAL_TRIES": 3,
     "RING_TIMEOUT_SECONDS": 20,
     "SCREEN_TIMEOUT_SECONDS": 8,
+    # Ring strategy: 1 = one volunteer at a time (sequential); N > 1 = up to N at
+    # once, the first who accepts gets the call (simultaneous). Per language too.
+    "RING_AT_ONCE": 1,
+    "RING_AT_ONCE_BY_LANGUAGE": {},
     "WRAPUP_SECONDS": 60,
     "RING_LEASE_SECONDS": 120,
     "CALL_LEASE_SECONDS": 4 * 3600,
     "HOLD_ROUNDS": 2,  # spoken updates while the router retries, when somebody is on shift
+    "HOLD_ROUNDS_BY_LANGUAGE": {},  # {"so": 4}: per-language override of HOLD_ROUNDS
     "HOLD_PAUSE_SECONDS": 6,
     # Languages a caller may understand when nobody speaks hers; offered in order.
     "FALLBACK_LANGUAGES": {

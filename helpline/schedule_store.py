@@ -94,7 +94,12 @@ def save_schedule(
 def read_files(paths: Iterable[Path]) -> dict[str, str]:
     """The texts of schedule files (a folder means every ``*.yaml`` in it), by base
     name. Raises ScheduleError naming each file that cannot be read."""
-    texts: dict[str, str] = {}
+    return {name: text for name, (_path, text) in read_files_with_paths(paths).items()}
+
+
+def read_files_with_paths(paths: Iterable[Path]) -> dict[str, tuple[Path, str]]:
+    """Like :func:`read_files`, keeping where each file was read from."""
+    texts: dict[str, tuple[Path, str]] = {}
     problems: list[Problem] = []
     for path in paths:
         files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
@@ -102,9 +107,17 @@ def read_files(paths: Iterable[Path]) -> dict[str, str]:
             if file.name == "volunteers.yaml":
                 continue  # the volunteers file is imported on its own
             try:
-                texts[file.name] = file.read_text(encoding="utf-8")
+                texts[file.name] = (file, file.read_text(encoding="utf-8"))
             except (OSError, UnicodeDecodeError) as error:
                 problems.append(Problem(str(file), None, f"cannot read the file: {error}"))
     if problems:
         raise ScheduleError(problems)
     return texts
+
+
+def with_paths(error: ScheduleError, paths: Mapping[str, Path]) -> ScheduleError:
+    """The same problems, naming each file by the path it was read from."""
+    return ScheduleError([
+        Problem(str(paths[p.file]) if p.file and p.file in paths else p.file, p.line, p.message)
+        for p in error.problems
+    ])

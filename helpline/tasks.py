@@ -46,9 +46,9 @@ class TickReport:
     records_flushed: int = 0
 
 
-def tick() -> TickReport:
-    """The RQ job: one tick of the worker's app."""
-    return run_tick(worker_app())
+def tick(at: str | None = None) -> TickReport:
+    """The RQ job: one tick of the worker's app (``at``: an ISO instant, default now)."""
+    return run_tick(worker_app(), datetime.fromisoformat(at) if at else None)
 
 
 def run_tick(app: Flask, now: datetime | None = None) -> TickReport:

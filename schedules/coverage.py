@@ -24,6 +24,7 @@ from schedules.model import (
     Schedule,
     TimeSpan,
     Weekday,
+    weekday_groups,
 )
 from schedules.rules import Occurrence, occurrences, open_intervals
 from schedules.timezones import local_pieces, parse_iso_week, week_instants
@@ -132,14 +133,22 @@ def language_hours(schedule: Schedule, language: str, week: str | None = None) -
 
 def describe_hours(hours: Mapping[Weekday, Iterable[TimeSpan]]) -> str:
     """The hours in English, weekdays with the same hours grouped:
-    ``Monday and Wednesday 10–14; Saturday 10:30–16``. Empty when there are none."""
-    by_hours: dict[tuple[TimeSpan, ...], list[Weekday]] = defaultdict(list)
-    for day in sorted(hours):
-        spans = tuple(hours[day])
+    ``Monday and Wednesday 10–14; Saturday 10:30–16``. Empty when there are none.
+
+    A stretch that goes on past midnight is said on the day it starts
+    (``Sunday 22–2``), unless a whole day is covered.
+    """
+    minutes = {day: [(s.start_minute, s.end_minute) for s in hours[day]] for day in sorted(hours)}
+    for day, spans in minutes.items():
+        following = minutes.get(Weekday((day + 1) % 7), [])
+        if _goes_on(spans, following):
+            spans[-1] = (spans[-1][0], MINUTES_PER_DAY + following.pop(0)[1])
+    by_hours: dict[tuple[tuple[int, int], ...], list[Weekday]] = defaultdict(list)
+    for day, spans in minutes.items():
         if spans:
-            by_hours[spans].append(day)
+            by_hours[tuple(spans)].append(day)
     parts = [
-        f"{_describe_days(days)} {' and '.join(_describe_span(s) for s in spans)}"
+        f"{_describe_days(days)} {' and '.join(_describe_span(*span) for span in spans)}"
         for spans, days in by_hours.items()
     ]
     return "; ".join(parts)
@@ -180,30 +189,33 @@ def _clock(minute: int) -> time:
     return time(minute // 60, minute % 60)
 
 
-def _describe_span(span: TimeSpan) -> str:
-    return f"{_describe_time(span.start)}–{_describe_time(span.end, end=True)}"
+def _goes_on(spans: list[tuple[int, int]], following: list[tuple[int, int]]) -> bool:
+    """True when the day's last span runs into the next day's first, neither of them
+    a whole day."""
+    if not spans or not following:
+        return False
+    (start, end), (next_start, next_end) = spans[-1], following[0]
+    return 0 < start and end == MINUTES_PER_DAY and next_start == 0 and next_end < MINUTES_PER_DAY
 
 
-def _describe_time(at: time, *, end: bool = False) -> str:
-    hour = 24 if end and at == time(0) else at.hour
-    return f"{hour}" if at.minute == 0 else f"{hour}:{at.minute:02d}"
+def _describe_span(start: int, end: int) -> str:
+    """``10–14``, ``9:30–24``, ``22–2``: hours of a 24-hour clock, minutes when needed."""
+    shown_end = end if end == MINUTES_PER_DAY else end % MINUTES_PER_DAY
+    return f"{_describe_minute(start)}–{_describe_minute(shown_end)}"
+
+
+def _describe_minute(minute: int) -> str:
+    hour, rest = divmod(minute, 60)
+    return f"{hour}" if rest == 0 else f"{hour}:{rest:02d}"
 
 
 def _describe_days(days: list[Weekday]) -> str:
     if len(days) == 7:
         return "Every day"
-    runs: list[list[Weekday]] = []
-    for day in days:
-        if runs and runs[-1][-1] + 1 == day:
-            runs[-1].append(day)
-        else:
-            runs.append([day])
-    names: list[str] = []
-    for run in runs:
-        if len(run) >= 3:
-            names.append(f"{run[0].english} to {run[-1].english}")
-        else:
-            names.extend(day.english for day in run)
+    names = [
+        f"{group[0].english} to {group[-1].english}" if len(group) > 1 else group[0].english
+        for group in weekday_groups(days)
+    ]
     if len(names) == 1:
         return names[0]
     return f"{', '.join(names[:-1])} and {names[-1]}"

@@ -21,6 +21,7 @@ Conventions shared by every :class:`TimeSpan`:
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, time
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -53,6 +54,20 @@ class Weekday(enum.IntEnum):
     def english(self) -> str:
         """The full English name: ``Monday`` ... ``Sunday``."""
         return _ENGLISH_DAYS[self]
+
+
+def weekday_groups(days: Iterable[Weekday]) -> list[tuple[Weekday, ...]]:
+    """The days in week order, grouped as they are best said: three or more
+    consecutive days make one group (a range, "mon-fri"), any other day is a group
+    of its own."""
+    runs: list[list[Weekday]] = []
+    for day in sorted(set(days)):
+        if runs and runs[-1][-1] + 1 == day:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return [group for run in runs
+            for group in ([tuple(run)] if len(run) >= 3 else [(day,) for day in run])]
 
 
 @dataclass(frozen=True)

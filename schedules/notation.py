@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from datetime import date, time
 from typing import NoReturn
 
-from schedules.model import TimeSpan, Weekday
+from schedules.model import TimeSpan, Weekday, weekday_groups
 
 _TIME = re.compile(r"(\d{1,2}):(\d{2})")
 _DASHES = re.compile(r"\s*[-–—]\s*")
@@ -121,19 +121,10 @@ def parse_dated_span(text: str) -> tuple[date, TimeSpan]:
 
 def format_weekdays(days: Iterable[Weekday]) -> str:
     """The shortest form :func:`parse_weekdays` reads back: ``mon-fri``, ``mon,wed``."""
-    runs: list[list[Weekday]] = []
-    for day in sorted(set(days)):
-        if runs and runs[-1][-1] + 1 == day:
-            runs[-1].append(day)
-        else:
-            runs.append([day])
-    parts: list[str] = []
-    for run in runs:
-        if len(run) >= 3:
-            parts.append(f"{run[0].short}-{run[-1].short}")
-        else:
-            parts.extend(day.short for day in run)
-    return ",".join(parts)
+    return ",".join(
+        f"{group[0].short}-{group[-1].short}" if len(group) > 1 else group[0].short
+        for group in weekday_groups(days)
+    )
 
 
 def format_date_range(first: date, last: date) -> str:

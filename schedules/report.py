@@ -12,9 +12,9 @@ grid (hours down, days across) with the gaps marked and then listed exactly::
     09-10     !!    1   !!    1    1    .    .
     10-11      2    1    1    1    1    1    .
 
-Each cell is the fewest volunteers on shift during that hour (while the helpline
-is open, if it is open part of the hour): ``!!`` someone could call and nobody is
-there, ``.`` closed and nobody on shift, ``-`` an hour the clock skips.
+Each cell is the fewest volunteers on shift during that hour (during the part of
+it the helpline is open, if any): ``!!`` someone could call and nobody is there,
+``.`` closed and nobody on shift all hour, ``-`` an hour the clock skips.
 """
 
 from __future__ import annotations
@@ -32,9 +32,9 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
            "September", "October", "November", "December")
 _CELL = 5
 LEGEND = (
-    "Each cell: the fewest volunteers on shift during that hour.  !! nobody while the "
-    "helpline is open\n"
-    "  . closed and nobody on shift   - an hour the clock skips"
+    "Each cell: the fewest volunteers on shift during that hour (while open).\n"
+    "  !! a gap: open and nobody on shift   . closed, nobody on shift all hour   "
+    "- an hour the clock skips"
 )
 
 

@@ -11,10 +11,11 @@
 - Opening hours decide only which uncovered time counts as a gap; volunteers on
   shift outside them still take calls.
 
-Two ways to ask are offered, on purpose independent: :func:`occurrences` cuts
-whole shifts into intervals (what coverage and :class:`~schedules.roster.Roster`
-use), while :func:`on_shift_at` applies the rules to one instant, straight from
-their wording. Tests hold each one to the other.
+Two ways to ask are offered, on purpose independent: :func:`occurrences` and
+:func:`open_intervals` cut whole shifts and opening hours into intervals (what
+coverage and :class:`~schedules.roster.Roster` use), while :func:`on_shift_at` and
+:func:`is_open` apply the rules to one instant, straight from their wording. The
+tests hold each way to the other, minute by minute.
 """
 
 from __future__ import annotations

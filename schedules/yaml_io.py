@@ -222,13 +222,15 @@ def _shift(reader: NodeReader, entry: yaml.Node, parsed: _Parsed) -> None:
 
 
 def _exception(reader: NodeReader, entry: yaml.Node, parsed: _Parsed) -> None:
-    names = [key.value for key, _ in reader.mapping(entry, "an exception") or ()]
+    if not isinstance(entry, yaml.MappingNode):
+        reader.report(entry, "an exception should be a set of 'name: value' lines")
+        return
+    names = {key.value for key, _ in entry.value if isinstance(key, yaml.ScalarNode)}
     kinds = [name for name in _EXCEPTION_KINDS if name in names]
     if len(kinds) != 1:
-        if isinstance(entry, yaml.MappingNode):
-            reader.report(entry, "an exception needs one of 'away', 'extra' or 'closed'" if
-                          not kinds else f"an exception has {' and '.join(map(repr, kinds))}; "
-                          "write each as an exception of its own")
+        reader.report(entry, f"an exception has {' and '.join(map(repr, kinds))}; write each "
+                      "as an exception of its own" if kinds else
+                      "an exception needs one of 'away', 'extra' or 'closed'")
         return
     kind = kinds[0]
     required, optional = {
@@ -237,7 +239,7 @@ def _exception(reader: NodeReader, entry: yaml.Node, parsed: _Parsed) -> None:
         "closed": (("closed",), ("languages",)),
     }[kind]
     fields = reader.fields(entry, f"an {kind!r} exception", required=required, optional=optional)
-    if fields is None or kind not in fields:
+    if fields is None:
         return
     volunteer = reader.text(fields["volunteer"], "volunteer") if "volunteer" in fields else None
     languages = _languages(reader, fields.get("languages"))
@@ -250,6 +252,7 @@ def _exception(reader: NodeReader, entry: yaml.Node, parsed: _Parsed) -> None:
     dates = reader.parse(fields[kind], parse_date_range, kind)
     if dates and kind == "away" and volunteer:
         parsed.away.append(Away(volunteer, *dates, source))
+    # Languages that could not be read leave the closure out, rather than close everything.
     elif dates and kind == "closed" and (languages or "languages" not in fields):
         parsed.closures.append(Closure(*dates, languages, source))
 

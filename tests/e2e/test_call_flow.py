@@ -199,3 +199,50 @@ def test_replayed_webhooks_reserve_once_and_write_once(
     call.hangs_up(duration=20)
     assert len(records(app)) == 1
     assert sorted(availability.state(v).value for v in two_somali) == ["free", "free"]
+
+
+def test_skipping_signatures_needs_an_explicit_setting_and_warns(
+    app_config: dict[str, Any], redis_client: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    from helpline import create_app
+
+    with caplog.at_level("WARNING"):
+        dev = create_app({**app_config, "DEV_SKIP_SIGNATURES": True})
+    assert "signatures are NOT checked" in caplog.text
+    get_db(dev).create_all()
+    reply = dev.test_client().post("/voice/incoming", data={"CallSid": "CAdev", "To": "x"})
+    assert reply.status_code == 200 and b"<Gather" in reply.data
+
+
+def test_simultaneous_ringing_first_to_accept_gets_the_call(
+    app_config: dict[str, Any], redis_client: Any
+) -> None:
+    from helpline import create_app
+
+    app = create_app({**app_config, "RING_AT_ONCE_BY_LANGUAGE": {"so": 2}})
+    get_db(app).create_all()
+    first = add_volunteer(app, "amina", "+4791000001", ["so"])
+    second = add_volunteer(app, "hodan", "+4791000002", ["so"])
+    sync(app)
+    client = app.test_client()
+
+    def transport(path: str, form: Any, headers: Any) -> tuple[int, str]:
+        response = client.post(path, data=dict(form), headers=dict(headers))
+        return response.status_code, response.get_data(as_text=True)
+
+    from .conftest import AUTH_TOKEN, BASE_URL
+
+    call = CallWalk(Webhooks(transport, auth_token=AUTH_TOKEN, base_url=BASE_URL), CALLER)
+    dial_doc = call.press(call.incoming(), digits_of(app, "so"))
+    assert len(dial_doc.findall("./Dial/Number")) == 2
+    child_a, screen_a, _ = call.screen(dial_doc, 0)
+    child_b, screen_b, _ = call.screen(dial_doc, 1)
+    assert call.volunteer_presses(screen_a, child_a, "1").find("./Hangup") is None
+    late = call.volunteer_presses(screen_b, child_b, "1")
+    assert late.find("./Hangup") is not None  # too late: the call is taken
+    availability = get_live(app).availability
+    assert sorted(availability.state(v).value for v in (first, second)) == ["free", "on_call"]
+    call.dial_ends(dial_doc, "completed", duration=60, bridged=True)
+    call.hangs_up(90)
+    [record] = records(app)
+    assert record.outcome == "answered" and record.tries == 2

@@ -115,8 +115,14 @@ def test_hours_on_clock_change_days_are_clock_readings() -> None:
 def test_describe_hours_in_english() -> None:
     assert describe_hours(language_hours(PLAN, "ar")) == "Monday and Wednesday 10–14"
     assert describe_hours(language_hours(PLAN, "so")) == (
-        "Monday 0–2 and 10–16; Wednesday 10–14; Sunday 22–24"
+        "Monday 10–16; Wednesday 10–14; Sunday 22–2"
     )
+    nights = {d: (TimeSpan(time(0), time(6)), TimeSpan(time(22), time(0))) for d in Weekday}
+    assert describe_hours(nights) == "Every day 22–6"
+    nights[Weekday.MON] = (TimeSpan(time(22), time(0)),)
+    assert describe_hours(nights) == "Monday to Saturday 22–6; Sunday 22–24"
+    whole = {d: (TimeSpan(time(0), time(0)),) for d in (Weekday.MON, Weekday.TUE)}
+    assert describe_hours(whole) == "Monday and Tuesday 0–24"
     five = {day: (TimeSpan(time(9), time(17)),) for day in Weekday if day <= Weekday.FRI}
     assert describe_hours(five) == "Monday to Friday 9–17"
     seven = {day: (TimeSpan(time(9, 30), time(0)),) for day in Weekday}

@@ -1,0 +1,159 @@
+"""Schedules in the service: import/export through the CLI, and the periodic tick
+bringing shift starts and ends into the Redis availability queue (real RQ worker)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import redis
+from click.testing import CliRunner
+from flask import Flask
+from rq import Queue, SimpleWorker
+
+from helpline import create_app, tasks
+from helpline.cli import main
+from helpline.db import get_db
+from helpline.live import get_live
+from helpline.models import ScheduleDocument, Volunteer, VolunteerLanguage
+from helpline.schedule_store import documents
+
+OSLO = ZoneInfo("Europe/Oslo")
+MONDAY_1030 = datetime(2026, 11, 30, 10, 30, tzinfo=OSLO)
+MONDAY_1130 = datetime(2026, 11, 30, 11, 30, tzinfo=OSLO)
+
+SCHEDULE = """\
+# Somali, Oslo
+timezone: Europe/Oslo
+shifts:
+  - volunteer: amina-h
+    languages: [so]
+    weekly: "mon 10:00-11:00"
+"""
+
+BROKEN = """\
+timezone: Europe/Oslo
+shifts:
+  - volunteer: amina-h
+    languages: [so]
+    weekly: "mon 10:00-11:00"
+  - volunteer: nobody-known
+    languages: [so]
+    weekly: "tue 10:00-11:00"
+  - volunteer: amina-h
+    languages: [ti]
+    weekly: "wed 14:00-12:00"
+"""
+
+
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch, database_url: str, redis_url: str,
+        tmp_path: Path, redis_client: redis.Redis) -> Iterator[dict[str, Any]]:
+    values = {"DATABASE_URL": database_url, "REDIS_URL": redis_url,
+              "INSTANCE_PATH": str(tmp_path / "instance"), "REDIS_PREFIX": "htest"}
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(tasks, "_app", None)
+    app = create_app()
+    get_db(app).create_all()
+    with get_db(app).unit_of_work() as session:
+        amina = Volunteer(key="amina-h", name="Amina", phone="+4791000001",
+                          preferred_language="nb")
+        amina.languages = [VolunteerLanguage(language="so"), VolunteerLanguage(language="nb")]
+        session.add(amina)
+        session.commit()
+    yield {"app": app, **values}
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_import_export_import_is_a_fixed_point(env: dict[str, Any], tmp_path: Path) -> None:
+    source = tmp_path / "so.yaml"
+    source.write_text(SCHEDULE, encoding="utf-8")
+    result = run("schedules", "import", str(source))
+    assert result.exit_code == 0, result.output
+    assert "1 weekly shifts" in result.output
+    out = tmp_path / "out"
+    assert run("schedules", "export", "--out", str(out)).exit_code == 0
+    assert (out / "so.yaml").read_text(encoding="utf-8") == SCHEDULE  # comments kept
+    assert run("schedules", "import", str(out)).exit_code == 0
+    app: Flask = env["app"]
+    with get_db(app).unit_of_work() as session:
+        assert documents(session) == {"so.yaml": SCHEDULE}
+
+
+def test_a_broken_file_changes_nothing_and_names_every_problem(
+    env: dict[str, Any], tmp_path: Path
+) -> None:
+    good = tmp_path / "so.yaml"
+    good.write_text(SCHEDULE, encoding="utf-8")
+    assert run("schedules", "import", str(good)).exit_code == 0
+    broken = tmp_path / "broken.yaml"
+    broken.write_text(BROKEN, encoding="utf-8")
+    result = CliRunner().invoke(main, ["schedules", "import", str(broken)])
+    assert result.exit_code == 1
+    assert f"{broken}:8: unknown volunteer 'nobody-known'" in result.output
+    assert f"{broken}:11: 14:00-12:00 ends before it starts" in result.output
+    app: Flask = env["app"]
+    with get_db(app).unit_of_work() as session:
+        assert [d.name for d in session.query(ScheduleDocument)] == ["so.yaml"]
+
+
+def test_coverage_command(env: dict[str, Any], tmp_path: Path) -> None:
+    source = tmp_path / "so.yaml"
+    source.write_text(SCHEDULE, encoding="utf-8")
+    run("schedules", "import", str(source))
+    result = run("schedules", "coverage", "--language", "so", "--week", "2026-W49")
+    assert result.exit_code == 0, result.output
+    assert "Somali (so): 1 h covered" in result.output
+    assert "10-11" in result.output
+
+
+def test_rq_worker_applies_shift_start_and_end(
+    env: dict[str, Any], tmp_path: Path, redis_client: redis.Redis
+) -> None:
+    source = tmp_path / "so.yaml"
+    source.write_text(SCHEDULE, encoding="utf-8")
+    run("schedules", "import", str(source))
+    app: Flask = env["app"]
+    availability = get_live(app).availability
+    queue = Queue(tasks.QUEUE, connection=redis_client)
+    worker = SimpleWorker([queue], connection=redis_client)
+
+    job = queue.enqueue(tasks.tick, MONDAY_1030.isoformat())
+    worker.work(burst=True)
+    assert job.return_value().ran  # type: ignore[union-attr]
+    assert availability.state(1).value == "free"
+    assert availability.free_volunteers("so") == [1]
+
+    # a second scheduler enqueuing the same minute changes nothing
+    again = queue.enqueue(tasks.tick, MONDAY_1030.isoformat())
+    worker.work(burst=True)
+    assert not again.return_value().ran  # type: ignore[union-attr]
+
+    queue.enqueue(tasks.tick, MONDAY_1130.isoformat())
+    worker.work(burst=True)
+    assert availability.state(1).value == "off_shift"
+    assert availability.free_volunteers("so") == []
+
+
+def test_shift_ending_during_a_call(env: dict[str, Any], tmp_path: Path) -> None:
+    source = tmp_path / "so.yaml"
+    source.write_text(SCHEDULE, encoding="utf-8")
+    run("schedules", "import", str(source))
+    app: Flask = env["app"]
+    availability = get_live(app).availability
+    tasks.run_tick(app, MONDAY_1030)
+    assert availability.reserve("so", "call-a:1") == [1]
+    assert availability.confirm("call-a:1", 1)
+    tasks.run_tick(app, MONDAY_1130)  # her shift is over while she talks
+    assert availability.state(1).value == "on_call"  # she finishes the call
+    availability.release("call-a:1", outcome="talked")
+    assert availability.state(1).value == "off_shift"  # and is offered nothing new
+    assert availability.reserve("so", "call-b:1") == []
