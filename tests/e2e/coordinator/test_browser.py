@@ -68,8 +68,34 @@ def shot(page: Any, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
 
-def test_a_coordinator_day_in_the_browser(page: Any, tmp_path: Path) -> None:
+def seed_call_records(app: Flask, count: int = 120) -> None:
+    """Anonymous records spread over the last three weeks (for the statistics page)."""
+    import random
+    from datetime import UTC, datetime, timedelta
+
+    from helpline.db import get_db
+    from helpline.models import CallRecord
+
+    rng = random.Random(7)
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    languages = ["so", "ar", "ti", "fa", "ur", "tr", "en", "nb"]
+    outcomes = ["answered"] * 7 + ["no_volunteer", "not_answered", "abandoned"]
+    with get_db(app).unit_of_work() as session:
+        for i in range(count):
+            started = now - timedelta(days=rng.randint(0, 20), hours=rng.randint(0, 10),
+                                      minutes=rng.randint(0, 59))
+            outcome = rng.choice(outcomes)
+            session.add(CallRecord(
+                call_ref=f"seed{i}", started_minute=started, language=rng.choice(languages),
+                outcome=outcome, wait_seconds=rng.randint(3, 60),
+                talk_seconds=rng.randint(60, 900) if outcome == "answered" else 0, tries=1))
+        session.commit()
+
+
+def test_a_coordinator_day_in_the_browser(app: Flask, page: Any, tmp_path: Path) -> None:
     from .conftest import ADMIN
+
+    seed_call_records(app)
 
     log_in(page, *ADMIN)
     # the first page after login is the coverage heatmap
@@ -91,7 +117,8 @@ def test_a_coordinator_day_in_the_browser(page: Any, tmp_path: Path) -> None:
     # Wolof on Monday 10:00 is a gap (red: open, nobody on shift) in a week in December
     week = "/coordinator/?week=2026-W50"
     page.goto(week)
-    cell = "#heatmap tr[data-language=wo] td:nth-child({})".format(2 + 0 * 24 + 10)
+    monday_10 = 2 + 0 * 24 + 10  # the first cell is the language name
+    cell = f"#heatmap tr[data-language=wo] td:nth-child({monday_10})"
     assert "gap" in (page.get_attribute(cell, "class") or "")
 
     # add a shift: Mondays 10:00-12:00 for her
