@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, overload
+from typing import Any, Protocol, overload
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -39,6 +39,20 @@ UrlFor = Callable[..., str]
 # Dial statuses after which the caller is still on the line and another
 # volunteer can be tried.
 RETRYABLE = {"no-answer", "busy", "failed", "completed"}
+
+
+class CallEvents(Protocol):
+    """What the call flow reports to the volunteers' side (``helpline.duty``).
+
+    Called after the call's own step is done; a failure there is logged and
+    never changes what the caller hears.
+    """
+
+    def missed(self, volunteer_ids: list[int]) -> None: ...
+
+    def accepted(self, volunteer_id: int) -> None: ...
+
+    def closed(self, call_ref: str, volunteer_id: int | None, outcome: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -92,6 +106,7 @@ class CallFlow:
         direct_numbers: dict[str, str] | None = None,
         schedule: Callable[[], Schedule | None] = lambda: None,
         clock: Callable[[], float] = time.time,
+        events: CallEvents | None = None,
     ) -> None:
         self.catalog = catalog
         self.voicing = voicing
@@ -103,6 +118,7 @@ class CallFlow:
         self.direct_numbers = direct_numbers or {}
         self.schedule = schedule
         self.clock = clock
+        self.events = events
 
     # -- the caller's leg -------------------------------------------------
 
@@ -139,7 +155,8 @@ class CallFlow:
         if dial_status == "canceled":  # the caller hung up while it rang
             self.availability.release(key, outcome="cancelled")
             return twiml.words_then_hangup(self.voicing, language, ["goodbye"])
-        self.availability.release(key, outcome="missed")
+        missed = self.availability.release(key, outcome="missed")
+        self._report(lambda events: events.missed(missed))
         state = self.states.load(ref)
         rung = len(state.tried) if state else attempt
         if dial_status not in RETRYABLE or rung >= self.settings.max_dial_tries:
@@ -178,8 +195,10 @@ class CallFlow:
         if state.attempt:
             talked = state.answered_attempt == state.attempt
             self.availability.release(state.call_key, outcome="talked" if talked else "cancelled")
-        self._write_record(state, call_status, duration)
+        outcome = self._write_record(state, call_status, duration)
         self.states.delete(ref)
+        if outcome is not None:
+            self._report(lambda events: events.closed(ref, state.answered_by, outcome))
 
     def close_stale(self, max_age_seconds: float) -> int:
         """Close calls whose status callback never came (lost, or a service was down).
@@ -225,6 +244,7 @@ class CallFlow:
         now = self.clock()
         if self.states.set_once(ref, "answered_at", repr(now)):
             self.states.update(ref, answered_by=volunteer_id, answered_attempt=attempt)
+            self._report(lambda events: events.accepted(volunteer_id))
         return twiml.accepted(self.voicing, volunteer_language)
 
     # -- steps --------------------------------------------------------------
@@ -378,7 +398,16 @@ class CallFlow:
         except KeyError:
             return self.catalog.local
 
-    def _write_record(self, state: CallState, call_status: str, duration: int) -> None:
+    def _report(self, event: Callable[[CallEvents], None]) -> None:
+        if self.events is None:
+            return
+        try:
+            event(self.events)
+        except Exception:
+            log.exception("a call event could not be reported; the call goes on")
+
+    def _write_record(self, state: CallState, call_status: str, duration: int) -> str | None:
+        """Write the call's one record; its outcome, or None if it was already written."""
         ended = state.started + duration if duration else self.clock()
         record = CallRecord(
             call_ref=state.ref,
@@ -396,6 +425,8 @@ class CallFlow:
                 session.commit()
             except IntegrityError:
                 log.info("call record already written for this call; retried callback ignored")
+                return None
+        return record.outcome
 
 
 def _outcome(state: CallState) -> Outcome:

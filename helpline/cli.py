@@ -224,6 +224,27 @@ def routing_rebuild() -> None:
     click.echo(f"Rebuilt: {len(truth)} volunteers on shift now.")
 
 
+@main.group()
+def messages() -> None:
+    """SMS sent to volunteers (reminders, pause notices, after-call notes)."""
+
+
+@messages.command("failed")
+@click.option("--limit", default=50, show_default=True, type=int)
+def messages_failed(limit: int) -> None:
+    """List the messages that could not be sent after every retry."""
+    from helpline import messages as outbound
+    from helpline.db import get_db
+
+    app = _app()
+    with get_db(app).unit_of_work() as session:
+        rows = outbound.failed(session, limit)
+        for row in rows:
+            click.echo(f"#{row.id} {row.created_at:%Y-%m-%d %H:%M} {row.kind} to volunteer "
+                       f"{row.volunteer_id}, {row.attempts} tries: {row.error}")
+    click.echo(f"{len(rows)} failed message(s).")
+
+
 def _fail(error: Exception) -> NoReturn:
     click.echo(str(error), err=True)
     sys.exit(1)

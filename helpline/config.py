@@ -65,6 +65,17 @@ DEFAULTS: dict[str, Any] = {
     },
     "EMERGENCY_NUMBER": None,  # the coordinators' duty phone, dialled in degraded mode
     "SERVICE_TIMEOUT_SECONDS": 0.3,  # Redis/database answer budget inside a webhook
+    # Volunteers' SMS (docs/volunteers.md)
+    "CHECKIN_POLICY": "automatic",  # "automatic": on shift = available; "sms": she sends ON
+    "REMINDER_MINUTES_BEFORE": 60,  # SMS reminder before each shift; 0: none
+    "MISSED_CALLS_BEFORE_PAUSE": 3,  # consecutive missed calls that pause her; 0: never
+    "AUTO_PAUSE_MINUTES": 30,
+    "PAUSE_DEFAULT_MINUTES": 30,  # "PAUSE" without a number
+    "PAUSE_MAX_MINUTES": 480,
+    "NOTE_METHOD": "sms",  # topic of the call asked by SMS after it; "off": not asked
+    "NOTE_REPLY_MINUTES": 180,  # how long her digit reply is linked to the call
+    "SMS_MAX_RETRIES": 4,
+    "SMS_RETRY_INTERVALS": [10, 60, 300, 900],  # seconds between tries (RQ scheduler)
 }
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -77,6 +88,11 @@ def _coerce(default: Any, raw: str) -> Any:
         return int(raw)
     if isinstance(default, float):
         return float(raw)
+    if isinstance(default, list):
+        items = json.loads(raw)
+        if not isinstance(items, list):
+            raise ValueError(f"expected a JSON list, got {raw!r}")
+        return items
     if isinstance(default, dict):
         value = json.loads(raw)
         if not isinstance(value, dict):

@@ -203,3 +203,38 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(40))
     subject: Mapped[str] = mapped_column(String(200))
     detail: Mapped[str] = mapped_column(Text, default="")
+
+
+# -- volunteers' SMS (issue #8): outbound messages and their delivery --------------
+
+
+class MessageStatus(enum.StrEnum):
+    """Where an outbound SMS is in its delivery."""
+
+    QUEUED = "queued"  # waiting for an RQ worker
+    RETRYING = "retrying"  # a send failed; RQ tries again after a pause
+    SENT = "sent"  # Twilio accepted it
+    FAILED = "failed"  # every try failed: coordinators see it (`helpline messages failed`)
+
+
+class OutboundMessage(Base):
+    """One SMS to a volunteer and how its sending went.
+
+    It names the volunteer, not her number (looked up when sending), and its
+    body never mentions a caller.
+    """
+
+    __tablename__ = "outbound_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    volunteer_id: Mapped[int] = mapped_column(
+        ForeignKey("volunteers.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20))  # reminder, paused, note_request
+    body: Mapped[str] = mapped_column(String(640))
+    status: Mapped[str] = mapped_column(String(12), index=True, default=MessageStatus.QUEUED)
+    attempts: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(String(300), default=None)
+    provider_sid: Mapped[str | None] = mapped_column(String(40), default=None)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from helpline import outbox
+from helpline import duty, outbox
 from helpline.db import get_db
 from helpline.live import get_live
 from helpline.roster import apply_now
@@ -44,6 +44,8 @@ class TickReport:
     leases_expired: int = 0
     stale_calls_closed: int = 0
     records_flushed: int = 0
+    checkins_reset: int = 0
+    reminders_sent: int = 0
 
 
 def tick(at: str | None = None) -> TickReport:
@@ -61,6 +63,7 @@ def run_tick(app: Flask, now: datetime | None = None) -> TickReport:
         log.info("tick for this minute already ran; skipped")
         return TickReport(ran=False)
     db = get_db(app)
+    checkins_reset, reminders_sent = duty.run_tick(app, now)
     with db.unit_of_work() as session:
         truth = apply_now(app, session, now)
     expired = live.availability.expire_leases()
@@ -69,7 +72,9 @@ def run_tick(app: Flask, now: datetime | None = None) -> TickReport:
 
         closed = flow().close_stale(float(app.config["CALL_LEASE_SECONDS"]))
     flushed = outbox.flush(Path(app.instance_path) / "outbox", db)
-    report = TickReport(True, len(truth), len(expired), closed, flushed)
+    report = TickReport(
+        True, len(truth), len(expired), closed, flushed, checkins_reset, reminders_sent
+    )
     log.info("tick: %s", report)
     return report
 

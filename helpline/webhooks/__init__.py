@@ -59,7 +59,7 @@ def twilio_webhook(view: F) -> F:
 
 
 def init_app(app: Flask) -> None:
-    from helpline.webhooks import voice
+    from helpline.webhooks import sms, voice
 
     if app.config["DEV_SKIP_SIGNATURES"]:
         log.warning(
@@ -67,3 +67,4 @@ def init_app(app: Flask) -> None:
             "Anyone can drive this service's webhooks. Never use this in production."
         )
     app.register_blueprint(voice.bp)
+    app.register_blueprint(sms.bp)

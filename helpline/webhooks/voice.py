@@ -21,6 +21,7 @@ from twilio.twiml.voice_response import VoiceResponse
 from helpline import outbox, twiml
 from helpline.calls import CallFlow, FlowSettings, to_minute
 from helpline.db import get_db
+from helpline.duty import get_duty
 from helpline.live import get_live
 from helpline.models import Outcome
 from helpline.privacy import call_ref
@@ -50,6 +51,7 @@ def flow() -> CallFlow:
         url_for=public_url,
         direct_numbers=current_app.config["DIRECT_NUMBERS"],
         schedule=_schedule,
+        events=get_duty(),
     )
 
 

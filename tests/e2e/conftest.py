@@ -37,7 +37,12 @@ def app_config(database_url: str, redis_url: str, tmp_path: Path) -> dict[str, A
 
 @pytest.fixture
 def app(app_config: dict[str, Any], redis_client: Any) -> Iterator[Flask]:
-    app = create_app(app_config)
+    yield from built_app(app_config)
+
+
+def built_app(config: dict[str, Any]) -> Iterator[Flask]:
+    """The app for ``config``, with fresh tables; checked for caller numbers afterwards."""
+    app = create_app(config)
     get_db(app).create_all()
     yield app
     assert_no_caller_number_kept(app)
@@ -49,8 +54,10 @@ def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 
-@pytest.fixture
-def webhooks(client: FlaskClient) -> Webhooks:
+def webhooks_for(app: Flask) -> Webhooks:
+    """Signed webhooks posted to ``app`` through its test client, as Twilio would."""
+    client = app.test_client()
+
     def transport(
         path: str, form: Mapping[str, str], headers: Mapping[str, str]
     ) -> tuple[int, str]:
@@ -58,6 +65,11 @@ def webhooks(client: FlaskClient) -> Webhooks:
         return response.status_code, response.get_data(as_text=True)
 
     return Webhooks(transport, auth_token=AUTH_TOKEN, base_url=BASE_URL)
+
+
+@pytest.fixture
+def webhooks(app: Flask) -> Webhooks:
+    return webhooks_for(app)
 
 
 # Every caller number a test uses is registered here; after each test, no database
@@ -105,3 +117,49 @@ def assert_no_caller_number_kept(app: Flask) -> None:
     for number in CALLER_NUMBERS:
         for form in (number, number.lstrip("+")):
             assert form not in stored, "a caller's number was stored"
+
+
+# -- volunteers' SMS (issue #8): Twilio's REST API on a local port, RQ jobs ---------
+
+ACCOUNT_SID = "AC" + "1" * 32
+
+
+@pytest.fixture
+def twilio_api() -> Iterator[Any]:
+    from .twilio_api import TwilioApi, serve
+
+    api = TwilioApi(ACCOUNT_SID, AUTH_TOKEN)
+    server = serve(api)
+    yield api
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def sms_config(app_config: dict[str, Any], twilio_api: Any) -> dict[str, Any]:
+    """``app_config`` with outbound SMS sent to the local Twilio API, retried at once."""
+    return {
+        **app_config,
+        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
+        "TWILIO_API_BASE_URL": twilio_api.url,
+        "SMS_RETRY_INTERVALS": [0],
+    }
+
+
+def run_jobs(app: Flask) -> None:
+    """Run every queued RQ job (and due retries) with a real worker, in burst mode.
+
+    ``SimpleWorker`` runs jobs in this process, inside the test app's context, so
+    they use the test's database and Redis (a forking worker would too, but
+    could not report assertion errors as clearly).
+    """
+    import redis as redis_lib
+    from rq import Queue, SimpleWorker
+
+    from helpline.tasks import QUEUE
+
+    connection = redis_lib.Redis.from_url(app.config["REDIS_URL"])
+    with app.app_context():
+        worker = SimpleWorker([Queue(QUEUE, connection=connection)], connection=connection)
+        worker.work(burst=True, with_scheduler=True)
+    connection.close()

@@ -16,7 +16,7 @@ from helpline.roster import apply_now, known_languages
 from helpline.schedule_store import documents, replace_documents
 from helpline.sim.webhook import Webhooks
 
-from .conftest import HELPLINE_NUMBER
+from .conftest import HELPLINE_NUMBER, webhooks_for
 from .twilio_walk import CallWalk, ends_with_words_or_handover, spoken
 
 CALLER = "+4798765432"
@@ -224,15 +224,7 @@ def test_simultaneous_ringing_first_to_accept_gets_the_call(
     first = add_volunteer(app, "amina", "+4791000001", ["so"])
     second = add_volunteer(app, "hodan", "+4791000002", ["so"])
     sync(app)
-    client = app.test_client()
-
-    def transport(path: str, form: Any, headers: Any) -> tuple[int, str]:
-        response = client.post(path, data=dict(form), headers=dict(headers))
-        return response.status_code, response.get_data(as_text=True)
-
-    from .conftest import AUTH_TOKEN, BASE_URL
-
-    call = CallWalk(Webhooks(transport, auth_token=AUTH_TOKEN, base_url=BASE_URL), CALLER)
+    call = CallWalk(webhooks_for(app), CALLER)
     dial_doc = call.press(call.incoming(), digits_of(app, "so"))
     assert len(dial_doc.findall("./Dial/Number")) == 2
     child_a, screen_a, _ = call.screen(dial_doc, 0)

@@ -11,25 +11,14 @@ from sqlalchemy import select
 from helpline import create_app, outbox
 from helpline.db import get_db
 from helpline.models import CallRecord
-from helpline.sim.webhook import Webhooks
 
-from .conftest import AUTH_TOKEN, BASE_URL
+from .conftest import webhooks_for
 from .test_call_flow import CALLER, digits_of, records
 from .twilio_walk import CallWalk, ends_with_words_or_handover
 
 DUTY_PHONE = "+4722999999"
 DEAD_REDIS = "redis://127.0.0.1:1/0"
 DEAD_DATABASE = "postgresql+psycopg://nobody@127.0.0.1:1/nothing"
-
-
-def webhooks_for(app: Flask) -> Webhooks:
-    client = app.test_client()
-
-    def transport(path: str, form: Any, headers: Any) -> tuple[int, str]:
-        response = client.post(path, data=dict(form), headers=dict(headers))
-        return response.status_code, response.get_data(as_text=True)
-
-    return Webhooks(transport, auth_token=AUTH_TOKEN, base_url=BASE_URL)
 
 
 def broken_app(app_config: dict[str, Any], instance: Path, **broken: str) -> Flask:

@@ -1,0 +1,183 @@
+"""Volunteers' SMS commands, posted to /sms/incoming signed as Twilio signs them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from helpline.live import get_live
+from helpline.sim.webhook import Webhooks
+from routing.model import VolunteerState
+
+from .conftest import built_app
+from .volunteer_sms import add_volunteer, sms, sync, volunteer
+
+KARI = "+4791000021"  # Norwegian
+EMMA = "+4791000022"  # English
+LINE = "+4791000023"  # Danish
+ASHA = "+4791000024"  # Somali: no SMS texts of her own, gets the local language's
+STRANGER = "+4798000099"
+
+
+@pytest.fixture
+def app(sms_config: dict[str, Any], redis_client: Any) -> Iterator[Flask]:
+    yield from built_app(sms_config)
+
+
+@pytest.fixture
+def kari(app: Flask) -> int:
+    vid = add_volunteer(app, "kari", KARI, ["so"], preferred="nb")
+    sync(app)
+    return vid
+
+
+def state(app: Flask, vid: int) -> VolunteerState:
+    return get_live(app).availability.state(vid)
+
+
+def test_off_then_on_in_norwegian(app: Flask, webhooks: Webhooks, kari: int) -> None:
+    assert state(app, kari) == VolunteerState.FREE
+    status, [reply] = sms(webhooks, KARI, "av")
+    assert status == 200 and "av vakt" in reply
+    assert volunteer(app, kari).checked_in is False
+    assert state(app, kari) == VolunteerState.OFF_SHIFT  # at once, not at the next tick
+
+    _, [reply] = sms(webhooks, KARI, " På. ")
+    assert reply == "Du er på vakt. Samtaler kan komme til deg nå."
+    assert volunteer(app, kari).checked_in is True
+    assert state(app, kari) == VolunteerState.FREE
+
+
+@pytest.mark.parametrize("word", ["ON", "on", "On", "PÅ", "pa", "INN", "ind"])
+def test_on_words(app: Flask, webhooks: Webhooks, kari: int, word: str) -> None:
+    sms(webhooks, KARI, "OFF")
+    sms(webhooks, KARI, word)
+    assert state(app, kari) == VolunteerState.FREE
+
+
+@pytest.mark.parametrize("word", ["OFF", "off", "AV", "Af", "ut", "UD"])
+def test_off_words(app: Flask, webhooks: Webhooks, kari: int, word: str) -> None:
+    sms(webhooks, KARI, word)
+    assert state(app, kari) == VolunteerState.OFF_SHIFT
+
+
+def test_pause_and_resume(app: Flask, webhooks: Webhooks, kari: int) -> None:
+    before = datetime.now(UTC)
+    _, [reply] = sms(webhooks, KARI, "PAUSE 30")
+    assert reply.startswith("Pause til kl. ")
+    until = volunteer(app, kari).paused_until
+    assert until is not None
+    until = until.replace(tzinfo=until.tzinfo or UTC)
+    assert timedelta(minutes=29) < until - before <= timedelta(minutes=31)
+    assert state(app, kari) == VolunteerState.OFF_SHIFT
+    sms(webhooks, KARI, "on")
+    assert volunteer(app, kari).paused_until is None
+    assert state(app, kari) == VolunteerState.FREE
+
+
+def test_pause_without_minutes_uses_the_default(app: Flask, webhooks: Webhooks,
+                                                kari: int) -> None:
+    sms(webhooks, KARI, "pause")
+    assert volunteer(app, kari).paused_until is not None
+
+
+@pytest.mark.parametrize("body", ["PAUSE 0", "pause 9999"])
+def test_pause_out_of_range_is_explained(app: Flask, webhooks: Webhooks, kari: int,
+                                         body: str) -> None:
+    _, [reply] = sms(webhooks, KARI, body)
+    assert "1 til 480 minutter" in reply
+    assert volunteer(app, kari).paused_until is None
+
+
+def test_status_lists_shifts_and_state(app: Flask, webhooks: Webhooks, kari: int) -> None:
+    _, [reply] = sms(webhooks, KARI, "status")
+    assert reply == "I dag: 00:00-00:00 (somali). Nå: på vakt, ledig."
+    sms(webhooks, KARI, "pause 15")
+    _, [reply] = sms(webhooks, KARI, "STATUS")
+    assert "Nå: pause til kl. " in reply
+
+
+def test_help_in_each_language(app: Flask, webhooks: Webhooks) -> None:
+    add_volunteer(app, "kari", KARI, ["so"], preferred="nb")
+    add_volunteer(app, "emma", EMMA, ["en"], preferred="en")
+    add_volunteer(app, "line", LINE, ["so"], preferred="da")
+    add_volunteer(app, "asha", ASHA, ["so"], preferred="so")
+    assert sms(webhooks, KARI, "hjelp")[1][0].startswith("Send PÅ for å ta samtaler")
+    assert sms(webhooks, EMMA, "HELP")[1][0].startswith("Send ON to take calls")
+    assert sms(webhooks, LINE, "hjælp")[1][0].startswith("Send PÅ for at tage opkald")
+    assert sms(webhooks, ASHA, "?")[1][0].startswith("Send PÅ for å ta samtaler")
+
+
+@pytest.mark.parametrize("body", ["", "   ", "hello there", "PAUSE abc", "x" * 2000, "ONN"])
+def test_malformed_input_gets_help_and_changes_nothing(
+    app: Flask, webhooks: Webhooks, kari: int, body: str
+) -> None:
+    status, [reply] = sms(webhooks, KARI, body)
+    assert status == 200
+    assert reply.startswith("Beklager, jeg forsto ikke. Send PÅ")
+    assert volunteer(app, kari).checked_in is True
+    assert volunteer(app, kari).paused_until is None
+
+
+def test_missing_body_is_not_understood(app: Flask, webhooks: Webhooks, kari: int) -> None:
+    status, [reply] = sms(webhooks, KARI, None)
+    assert status == 200 and reply.startswith("Beklager")
+
+
+def test_unknown_sender_learns_nothing_and_is_not_logged(
+    app: Flask, webhooks: Webhooks, kari: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    for body in ("ON", "HELP", "STATUS", "1", "hei"):
+        status, replies = sms(webhooks, STRANGER, body)
+        assert status == 200 and replies == []
+    assert STRANGER not in caplog.text and STRANGER.lstrip("+") not in caplog.text
+    assert "not a volunteer" in caplog.text
+
+
+@pytest.mark.parametrize("sender", ["", "not-a-number", "4791000021", "+47 910 00 021"])
+def test_malformed_sender_gets_nothing(app: Flask, webhooks: Webhooks, kari: int,
+                                       sender: str) -> None:
+    status, replies = sms(webhooks, sender, "OFF")
+    assert status == 200 and replies == []
+    assert volunteer(app, kari).checked_in is True
+
+
+def test_inactive_volunteer_is_a_stranger(app: Flask, webhooks: Webhooks, kari: int) -> None:
+    from helpline.db import get_db
+    from helpline.models import Volunteer
+
+    with get_db(app).unit_of_work() as session:
+        found = session.get(Volunteer, kari)
+        assert found is not None
+        found.active = False
+        session.commit()
+    assert sms(webhooks, KARI, "ON")[1] == []
+
+
+def test_unsigned_or_forged_sms_is_refused(app: Flask, webhooks: Webhooks, client: FlaskClient,
+                                           kari: int) -> None:
+    assert sms(webhooks, KARI, "OFF", signed=False)[0] == 403
+    forged = client.post("/sms/incoming", data={"From": KARI, "Body": "OFF"},
+                         headers={"X-Twilio-Signature": "Zm9yZ2Vk"})
+    assert forged.status_code == 403
+    assert volunteer(app, kari).checked_in is True
+
+
+def test_a_digit_without_a_call_to_note(app: Flask, webhooks: Webhooks, kari: int) -> None:
+    _, [reply] = sms(webhooks, KARI, "3")
+    assert reply == "Ingen samtale venter på et tema."
+
+
+def test_sms_policy_on_outside_a_shift(app: Flask, webhooks: Webhooks) -> None:
+    vid = add_volunteer(app, "emma", EMMA, ["en"], preferred="en", around_the_clock=False,
+                        checked_in=False)
+    _, [reply] = sms(webhooks, EMMA, "ON")
+    assert reply == "You have no shift now, so no calls come to you."
+    assert state(app, vid) == VolunteerState.OFF_SHIFT

@@ -1,0 +1,127 @@
+"""A volunteer's whole shift: reminder -> ON -> a call -> whisper in her language -> note."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import select
+
+from helpline.db import get_db
+from helpline.live import get_live
+from helpline.models import CallRecord
+from helpline.sim.webhook import Webhooks
+from helpline.tasks import run_tick
+from routing.model import VolunteerState
+
+from .conftest import built_app, run_jobs
+from .test_call_flow import CALLER, digits_of
+from .twilio_api import TwilioApi
+from .twilio_walk import CallWalk
+from .volunteer_sms import add_volunteer, sms, sync
+
+EMMA = "+4791000041"  # prefers English, which is not the local language (Norwegian)
+KARI = "+4791000042"
+ASHA = "+4791000043"
+
+
+@pytest.fixture
+def app(sms_config: dict[str, Any], redis_client: Any) -> Iterator[Flask]:
+    yield from built_app({**sms_config, "CHECKIN_POLICY": "sms"})
+
+
+def records(app: Flask) -> list[CallRecord]:
+    with get_db(app).unit_of_work() as session:
+        return list(session.scalars(select(CallRecord)))
+
+
+def test_reminder_on_call_whisper_note(app: Flask, webhooks: Webhooks,
+                                       twilio_api: TwilioApi) -> None:
+    now = datetime.now(UTC).replace(second=0, microsecond=0)
+    shift_start = now - timedelta(minutes=10)  # her shift began ten minutes ago
+    vid = add_volunteer(app, "emma", EMMA, ["so"], preferred="en", shift_start=shift_start,
+                        checked_in=False)
+
+    # 1. Forty minutes ago, the tick reminded her; with the SMS policy she must send ON.
+    report = run_tick(app, now - timedelta(minutes=40))
+    assert report.reminders_sent == 1
+    run_jobs(app)
+    [reminder] = twilio_api.bodies_to(EMMA)
+    assert reminder.startswith("Reminder: your shift (Somali) starts at ")
+    assert reminder.endswith("Send ON when you are ready for calls.")
+    sync(app)
+    assert get_live(app).availability.state(vid) == VolunteerState.OFF_SHIFT  # not yet
+
+    # 2. She sends ON: available at once.
+    _, [reply] = sms(webhooks, EMMA, "on")
+    assert reply == "You are on duty. Calls can come to you now."
+    assert get_live(app).availability.state(vid) == VolunteerState.FREE
+
+    # 3. A Somali caller is routed to her; the whisper is in English and names Somali.
+    call = CallWalk(webhooks, CALLER)
+    dial = call.press(call.incoming(), digits_of(app, "so"))
+    child, screening, rung = call.screen(dial)
+    assert rung == EMMA
+    say = screening.find("./Gather/Say")
+    assert say is not None
+    assert say.text == "Helpline call in Somali. Press 1 to accept."
+    assert say.attrib["language"].startswith("en")
+    call.volunteer_presses(screening, child, "1")
+    call.dial_ends(dial, "completed", duration=240, bridged=True)
+    call.hangs_up(duration=260)
+
+    # 4. Right after, she is asked for the topic, and answers with one digit.
+    run_jobs(app)
+    request = twilio_api.bodies_to(EMMA)[-1]
+    assert request == (
+        "Thank you for the call. What was it about? Reply with one number: 1 health, "
+        "2 children and school, 3 work and money, 4 family, 5 authorities and letters, "
+        "6 loneliness, 7 other"
+    )
+    assert CALLER not in request
+    _, [saved] = sms(webhooks, EMMA, "2")
+    assert saved == "Thank you. Saved: children and school."
+    [record] = records(app)
+    assert (record.outcome, record.volunteer_id, record.topic) == ("answered", vid, "children")
+    # the pending note is gone: a second digit changes nothing
+    assert sms(webhooks, EMMA, "5")[1] == ["There is no call waiting for a topic."]
+    assert records(app)[0].topic == "children"
+
+
+def test_whisper_names_the_language_in_norwegian_words(app: Flask, webhooks: Webhooks) -> None:
+    add_volunteer(app, "kari", KARI, ["ar"], preferred="nb")
+    sync(app)
+    call = CallWalk(webhooks, CALLER)
+    dial = call.press(call.incoming(), digits_of(app, "ar"))
+    _, screening, _ = call.screen(dial)
+    say = screening.find("./Gather/Say")
+    assert say is not None and say.attrib["language"] == "nb-NO"
+    assert say.text == "Samtale fra hjelpetelefonen, på arabisk. Trykk 1 for å ta imot."
+
+
+def test_whisper_for_a_volunteer_whose_language_has_no_voice(app: Flask,
+                                                              webhooks: Webhooks) -> None:
+    # Somali has no Twilio voice and no recording here: she hears the local language
+    add_volunteer(app, "asha", ASHA, ["so"], preferred="so")
+    sync(app)
+    call = CallWalk(webhooks, CALLER)
+    dial = call.press(call.incoming(), digits_of(app, "so"))
+    _, screening, _ = call.screen(dial)
+    say = screening.find("./Gather/Say")
+    assert say is not None and say.attrib["language"] == "nb-NO"
+    assert say.text == "Samtale fra hjelpetelefonen, på somali. Trykk 1 for å ta imot."
+
+
+def test_a_call_nobody_answered_asks_for_no_note(app: Flask, webhooks: Webhooks,
+                                                 twilio_api: TwilioApi) -> None:
+    add_volunteer(app, "kari", KARI, ["so"], preferred="nb")
+    sync(app)
+    call = CallWalk(webhooks, CALLER)
+    call.dial_ends(call.press(call.incoming(), digits_of(app, "so")), "no-answer")
+    call.hangs_up(duration=40)
+    run_jobs(app)
+    assert twilio_api.sent == []
+    assert sms(webhooks, KARI, "1")[1] == ["Ingen samtale venter på et tema."]
