@@ -3,8 +3,8 @@ Playwright, against the app served on 127.0.0.1 by werkzeug in a thread.
 
 Skipped (with the reason) only when /usr/bin/chromium is absent, as on a laptop
 without it; on CI (CI=true) its absence is a failure. Playwright never downloads
-a browser here: it is told where Debian's is. Screenshots of the main pages go
-to docs/screenshots/.
+a browser here: it is told where Debian's is. Screenshots of the main pages are
+taken on every run; with ``SAVE_SCREENSHOTS=1`` they replace docs/screenshots/.
 """
 
 from __future__ import annotations
@@ -64,8 +64,10 @@ def log_in(page: Any, username: str, password: str) -> None:
 
 
 def shot(page: Any, name: str) -> None:
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    folder = SCREENSHOTS if os.environ.get("SAVE_SCREENSHOTS") == "1" else Path(
+        os.environ.get("TMPDIR", "/tmp")) / "helpline-screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
 
 
 def seed_call_records(app: Flask, count: int = 120) -> None:
