@@ -25,12 +25,13 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.config.from_mapping(config)
     install_log_redaction()
 
-    from helpline import db, duty, live, prompts_store, webhooks
+    from helpline import coordinator, db, duty, live, prompts_store, webhooks
 
     catalog = prompts_store.init_app(app)
     db.init_app(app)
     live.init_app(app, [language.code for language in catalog.languages])
     webhooks.init_app(app)
+    coordinator.init_app(app)
     duty.init_app(app)  # volunteers' SMS (issue #8)
 
     @app.get("/health")

@@ -250,6 +250,10 @@ def _fail(error: Exception) -> NoReturn:
     sys.exit(1)
 
 
+from helpline.coordinator.commands import users  # noqa: E402
+
+main.add_command(users)
+
 from helpline.sim.cli import demo, simulate  # noqa: E402
 
 main.add_command(simulate)

@@ -33,6 +33,10 @@ DEFAULTS: dict[str, Any] = {
     "HELPLINE_NUMBER": "+4799999000",
     "DIRECT_NUMBERS": {},  # {"+4799999017": "so"}: a number that belongs to one language
     "DEV_SKIP_SIGNATURES": False,
+    # Coordinator interface
+    "SECRET_KEY": None,  # None: a random key kept in instance/secret_key
+    "COOKIES_SECURE": True,  # session cookie only over https (browsers allow localhost)
+    "LOGIN_ATTEMPTS_PER_MINUTE": 5,
     # Privacy
     "CALLER_HASH_SECRET": "local-development-secret-change-me",
     # Call flow

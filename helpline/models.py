@@ -1,4 +1,5 @@
-"""SQLAlchemy models: volunteers, their languages and shifts, and the call log.
+"""SQLAlchemy models: volunteers, their languages and shifts, the call log, and the
+coordinators' accounts with the audit log of their changes.
 
 The call log is anonymous by construction: it has no column that could hold a
 caller's number. ``call_ref`` is a keyed hash of Twilio's CallSid that makes the
@@ -131,6 +132,77 @@ class CallRecord(Base):
         ForeignKey("volunteers.id", ondelete="SET NULL"), default=None
     )
     topic: Mapped[str | None] = mapped_column(String(32), default=None)
+
+
+class Role(enum.StrEnum):
+    """What a coordinator account may do."""
+
+    ADMIN = "admin"  # sees and edits everything, manages accounts, reads the audit log
+    COORDINATOR = "coordinator"  # edits only the languages she is responsible for
+
+
+class Account(Base):
+    """A coordinator's login to the web interface. The password is an argon2 hash."""
+
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), default=Role.COORDINATOR.value)
+    locale: Mapped[str] = mapped_column(String(8), default="en")
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+    languages: Mapped[list[AccountLanguage]] = relationship(
+        back_populates="account", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN.value
+
+    def responsible_for(self) -> frozenset[str]:
+        """The language codes she coordinates (an administrator coordinates all)."""
+        return frozenset(row.language for row in self.languages)
+
+    def __repr__(self) -> str:  # never shows the hash
+        return f"<Account {self.id} {self.username} {self.role}>"
+
+
+class AccountLanguage(Base):
+    """A language a coordinator is responsible for."""
+
+    __tablename__ = "account_languages"
+    __table_args__ = (UniqueConstraint("account_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(16))
+
+    account: Mapped[Account] = relationship(back_populates="languages")
+
+
+class AuditEntry(Base):
+    """Who (a coordinator, never a caller) changed what, when.
+
+    ``actor`` is kept as text as well as the account id, so the log still reads
+    after an account is removed. ``detail`` is a short plain-language summary; it
+    never holds a phone number.
+    """
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL"), default=None
+    )
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))
+    subject: Mapped[str] = mapped_column(String(200))
+    detail: Mapped[str] = mapped_column(Text, default="")
 
 
 # -- volunteers' SMS (issue #8): outbound messages and their delivery --------------

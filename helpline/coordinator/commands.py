@@ -1,0 +1,68 @@
+"""``helpline users ...``: coordinator accounts from the command line (the first
+administrator is made here; later accounts too, if preferred)."""
+
+from __future__ import annotations
+
+import click
+
+from helpline.models import Role
+
+
+@click.group()
+def users() -> None:
+    """Coordinator accounts of the web interface."""
+
+
+@users.command("create")
+@click.argument("username")
+@click.option("--name", default="", help="Her name as shown in the interface.")
+@click.option("--admin", "role", flag_value=Role.ADMIN.value,
+              help="An administrator: sees and edits everything.")
+@click.option("--coordinator", "role", flag_value=Role.COORDINATOR.value, default=True,
+              help="A coordinator of some languages (the default).")
+@click.option("--language", "languages", multiple=True,
+              help="A language she coordinates (repeat the option), e.g. --language so.")
+@click.option("--locale", type=click.Choice(["nb", "da", "en"]), default="nb",
+              show_default=True, help="The language of her interface.")
+@click.password_option(help="Asked for when not given (at least 10 characters).")
+def users_create(
+    username: str, name: str, role: str, languages: tuple[str, ...], locale: str, password: str
+) -> None:
+    """Create an account, e.g. the first administrator:
+    ``helpline users create ingrid --admin --name "Ingrid B."``."""
+    from helpline import create_app, migrate
+    from helpline.coordinator.auth import AccountError, create_account
+    from helpline.db import get_db
+    from helpline.roster import known_languages
+
+    app = create_app()
+    db = get_db(app)
+    migrate.upgrade(db.url)
+    unknown = set(languages) - set(known_languages(app))
+    if unknown:
+        raise click.BadParameter(f"unknown language codes: {', '.join(sorted(unknown))}",
+                                 param_hint="--language")
+    with db.unit_of_work() as session:
+        try:
+            create_account(session, username=username, name=name, password=password,
+                           role=Role(role), languages=languages, locale=locale)
+        except AccountError as error:
+            raise click.ClickException(str(error)) from None
+        session.commit()
+    click.echo(f"Created the {role} account {username.strip().lower()!r}.")
+
+
+@users.command("list")
+def users_list() -> None:
+    """List the accounts (name, role, languages)."""
+    from sqlalchemy import select
+
+    from helpline import create_app
+    from helpline.db import get_db
+    from helpline.models import Account
+
+    with get_db(create_app()).unit_of_work() as session:
+        for account in session.scalars(select(Account).order_by(Account.username)):
+            langs = ",".join(sorted(account.responsible_for())) or "-"
+            state = "" if account.active else " (disabled)"
+            click.echo(f"{account.username}\t{account.role}\t{langs}{state}")

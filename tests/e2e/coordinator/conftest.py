@@ -1,0 +1,83 @@
+"""Fixtures for the coordinator interface: accounts, a logged-in client, the example
+schedules and volunteers loaded (real database, real Redis, like every e2e test)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from helpline.coordinator.auth import create_account
+from helpline.db import get_db
+from helpline.models import Role
+
+ADMIN = ("ingrid", "admin-password-1")
+SOMALI = ("hodan", "coordinator-pw-1")  # coordinates Somali only
+
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                  r'name="csrf_token" value="([^"]+)"')
+
+
+@pytest.fixture
+def accounts(app: Flask) -> None:
+    with get_db(app).unit_of_work() as session:
+        create_account(session, username=ADMIN[0], name="Ingrid B.", password=ADMIN[1],
+                       role=Role.ADMIN, locale="en")
+        create_account(session, username=SOMALI[0], name="Hodan A.", password=SOMALI[1],
+                       role=Role.COORDINATOR, languages=["so"], locale="en")
+        session.commit()
+
+
+@pytest.fixture
+def demo(app: Flask) -> None:
+    from helpline.demo import load_demo
+    from helpline.roster import apply_now, known_languages
+
+    with get_db(app).unit_of_work() as session:
+        load_demo(session, known_languages(app), app.config["LOCAL_LANGUAGE"])
+        session.commit()
+        apply_now(app, session)
+
+
+def csrf_of(html: str) -> str:
+    match = CSRF.search(html)
+    assert match, "the page has no CSRF token"
+    return match.group(1) or match.group(2)
+
+
+def login(client: FlaskClient, username: str, password: str) -> Any:
+    page = client.get("/coordinator/login")
+    return client.post(
+        "/coordinator/login",
+        data={"username": username, "password": password,
+              "csrf_token": csrf_of(page.get_data(as_text=True))},
+    )
+
+
+@pytest.fixture
+def as_admin(client: FlaskClient, accounts: None) -> FlaskClient:
+    response = login(client, *ADMIN)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client
+
+
+@pytest.fixture
+def as_somali(client: FlaskClient, accounts: None) -> FlaskClient:
+    response = login(client, *SOMALI)
+    assert response.status_code == 302
+    return client
+
+
+@pytest.fixture
+def post_form(client: FlaskClient) -> Callable[..., Any]:
+    """POST to ``path`` with the CSRF token of the page at ``page`` (default: path)."""
+
+    def post(path: str, data: dict[str, str], page: str | None = None) -> Any:
+        html = client.get(page or path).get_data(as_text=True)
+        return client.post(path, data={**data, "csrf_token": csrf_of(html)})
+
+    return post
