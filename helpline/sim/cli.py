@@ -227,6 +227,7 @@ def demo(port: int, speed: float, calls_per_hour: float, seed: int) -> None:
     os.environ.update(env)
     app = create_app()
     prepare(app, demo=True)
+    password = _demo_account(app)
     server = make_server("127.0.0.1", port, app, threaded=True)
     web = threading.Thread(target=server.serve_forever, daemon=True)
     web.start()
@@ -240,6 +241,7 @@ def demo(port: int, speed: float, calls_per_hour: float, seed: int) -> None:
     base = env["PUBLIC_BASE_URL"]
     click.echo(f"""
 Helpline demo (simulated time runs {speed:g}× faster than real time)
+  coordinator  {base}/coordinator/  (user "demo", password "{password}")
   webhooks     {base}/voice/incoming  (signed like Twilio; {base}/health answers without)
   database     {directory / 'helpline.db'}   (anonymous call_records, volunteers, shifts)
   redis        {env['REDIS_URL']}
@@ -272,6 +274,22 @@ Calls are arriving; Ctrl-C stops everything and prints the report.
 
     render(report, Console(width=max(Console().width, 100)))
     click.echo(f"The demo's database stays in {directory}.")
+
+
+def _demo_account(app: Any) -> str:
+    """An administrator account for the demo's coordinator interface; its password."""
+    import secrets
+
+    from helpline.coordinator.auth import create_account
+    from helpline.db import get_db
+    from helpline.models import Role
+
+    password = secrets.token_urlsafe(9)
+    with get_db(app).unit_of_work() as session:
+        create_account(session, username="demo", name="Demo", password=password,
+                       role=Role.ADMIN, locale="en")
+        session.commit()
+    return password
 
 
 def _enqueue_ticks(redis_url: str, speed: float, stop: threading.Event) -> None:
