@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 AUTH_TOKEN = "benchmark-token"
-REQUESTS_PER_CALL = 4.4  # measured: incoming, menu, screen, screen answer, dial, status
+REQUESTS_PER_CALL = 3.6  # measured with the example schedules: most calls find nobody free
 
 
 def free_port() -> int:
@@ -53,6 +53,18 @@ def seed_volunteers(env: dict[str, str]) -> None:
         session.commit()
         apply_now(app, session)
     db.engine.dispose()
+
+
+def count_records(database_url: str) -> int:
+    from sqlalchemy import create_engine, func, select
+
+    from helpline.models import CallRecord
+
+    engine = create_engine(database_url)
+    with engine.connect() as conn:
+        count = conn.scalar(select(func.count()).select_from(CallRecord.__table__))
+    engine.dispose()
+    return int(count or 0)
 
 
 def wait_for(url: str, timeout: float = 20.0) -> None:
@@ -79,9 +91,6 @@ def main() -> int:
     import logging
 
     logging.getLogger("helpline.voicing").setLevel(logging.ERROR)
-    from sqlalchemy import create_engine, func, select
-
-    from helpline.models import CallRecord
     from helpline.sim.people import Behaviour
     from helpline.sim.runner import Settings, Simulation, http_transport
 
@@ -96,7 +105,7 @@ def main() -> int:
         redis_url = f"unix://{embedded.socket_file}"
     database_url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp / 'helpline.db'}"
     if os.environ.get("TEST_DATABASE_URL"):
-        print("note: using TEST_DATABASE_URL; its call_records table gains the run's records")
+        print("note: using TEST_DATABASE_URL; its tables gain the demo data and the records")
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     origin = time.time()
@@ -109,9 +118,11 @@ def main() -> int:
         "TWILIO_API_BASE_URL": "http://127.0.0.1:9",  # loopback only: no SMS leaves
     }
     seed_volunteers(env)
+    records_before = count_records(database_url)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(args.workers), "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning", "benchmarks.quiet_wsgi:app"],
+         "--log-level", "warning", "--access-logfile", str(tmp / "access.log"),
+         "--access-logformat", "%(U)s %(D)s", "benchmarks.quiet_wsgi:app"],
         env={**os.environ, **env, "PYTHONPATH": str(ROOT)}, cwd=ROOT)
     try:
         wait_for(base)
@@ -141,10 +152,7 @@ def main() -> int:
         server.terminate()
         server.wait(timeout=20)
 
-    engine = create_engine(database_url)
-    with engine.connect() as conn:
-        written = conn.scalar(select(func.count()).select_from(CallRecord.__table__))
-    engine.dispose()
+    written = count_records(database_url) - records_before
     closed = sim.twilio.status_callbacks
     lost = max(0, closed - int(written or 0))
     # sustained: after a 5 s ramp-up until arrivals stop (the drain is left out)
@@ -164,6 +172,18 @@ def main() -> int:
     p99 = percentile(everything, 0.99) * 1000
     print(f"{'all':24} {len(everything):9} {percentile(everything, 0.5) * 1000:8.1f} "
           f"{p99:8.1f}")
+    server_side: dict[str, list[float]] = {}
+    for entry in (tmp / "access.log").read_text().splitlines():
+        path, micros = entry.rsplit(" ", 1)
+        server_side.setdefault(path, []).append(int(micros) / 1e6)
+    print("\nas gunicorn measured it (request in, response out; no client or queueing):")
+    for path, values in sorted(server_side.items()):
+        if path.startswith("/voice"):
+            print(f"{path:24} {len(values):9} {percentile(values, 0.5) * 1000:8.1f} "
+                  f"{percentile(values, 0.99) * 1000:8.1f} {max(values) * 1000:8.1f}")
+    served = [v for path, vs in server_side.items() if path.startswith("/voice") for v in vs]
+    print(f"{'all':24} {len(served):9} {percentile(served, 0.5) * 1000:8.1f} "
+          f"{percentile(served, 0.99) * 1000:8.1f}")
     o = report.overall
     print(f"calls {o.calls}: answered {o.answered}, no volunteer {o.no_volunteer}, "
           f"abandoned {o.abandoned}, errors {o.errors}")
