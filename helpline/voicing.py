@@ -51,6 +51,7 @@ class Voicing:
         self.catalog = catalog
         self.recordings = recordings
         self.audio_url = audio_url
+        self._warned: set[tuple[str, str]] = set()
 
     def how(self, language: Language, key: str) -> str:
         """``"tts"``, ``"recorded"`` or ``"missing"`` for one prompt of one language."""
@@ -87,10 +88,12 @@ class Voicing:
             verb.play(self.audio_url(language.code, recording))
             return
         local = self.catalog.local
-        log.warning(
-            "no recording of prompt %r for %s; speaking it in %s instead",
-            key, language.code, local.code,
-        )
+        if (language.code, key) not in self._warned:  # once per process, not per call
+            self._warned.add((language.code, key))
+            log.warning(
+                "no recording of prompt %r for %s; speaking it in %s instead",
+                key, language.code, local.code,
+            )
         assert local.say is not None, "the local language must have a Twilio voice"
         if key == "menu_entry":
             # "somali: 1 3" rather than the local language's own entry

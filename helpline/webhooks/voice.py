@@ -9,7 +9,6 @@ and the call's record is spooled to disk until the database answers again.
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -98,7 +97,7 @@ def degraded(exc: Exception, language_code: str | None) -> VoiceResponse:
     ref = _ref()
     outbox.spool(spool_dir(), {
         "call_ref": ref,
-        "started_minute": to_minute(time.time()),
+        "started_minute": to_minute(current_app.extensions["helpline.clock"]()),
         "language": language_code,
         "outcome": Outcome.EMERGENCY.value,
         "wait_seconds": 0, "talk_seconds": 0, "tries": 0, "volunteer_id": None,
