@@ -8,16 +8,17 @@ web and job processes. Time comes from the ``clock`` given at construction.
 
 from __future__ import annotations
 
-import logging
 import re
 import time
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from datetime import UTC, tzinfo
 from typing import Any, Literal, cast
 
 import redis
 import redis.client
 
+from routing import decisions
+from routing.drift import Drift, Snapshot, find_drift
 from routing.exceptions import (
     ClockError,
     InvalidCallKeyError,
@@ -29,6 +30,7 @@ from routing.model import (
     CallRecord,
     VolunteerRecord,
     VolunteerState,
+    VolunteerTruth,
     language_entries,
     languages_json,
     state_of,
@@ -45,11 +47,10 @@ from routing.policy import (
     split_score,
 )
 from routing.scripts import Scripts
+from routing.status import StatusEntry, explain
 
 Outcome = Literal["talked", "missed", "cancelled"]
 OUTCOMES: tuple[Outcome, ...] = ("talked", "missed", "cancelled")
-
-decisions = logging.getLogger("routing.decisions")
 
 MAX_CALL_KEY_LENGTH = 200
 _PHONE_LIKE = re.compile(r"\+?[\d\s().-]{7,20}")
@@ -254,9 +255,17 @@ class Availability:
             ),
         )
         chosen = [member_id(m) for m in taken]
-        if decisions.isEnabledFor(logging.INFO):
-            self._log_reserve(
-                language, call_key, _text(status), chosen, considered, queued, now, set(exclude)
+        if decisions.enabled():
+            decisions.reserved(
+                language=language,
+                call_key=call_key,
+                policy=self._policies[language].name,
+                replayed=_text(status) == "replayed",
+                chosen=chosen,
+                considered=considered,
+                queued=queued,
+                now_ms=now,
+                exclude=set(exclude),
             )
         return chosen
 
@@ -274,21 +283,12 @@ class Availability:
             keys=(k.volunteers, k.calls, k.leases, self._calls_today_key(now), *self._queues),
             args=(*self._requeue_static, call_key, member(volunteer_id), now, self._call_ms),
         )
-        if decisions.isEnabledFor(logging.INFO):
-            others = [member_id(m) for m in released]
-            decisions.info(
-                "confirm call %s: volunteer %s %s; released %s",
-                call_key[:12],
-                volunteer_id,
-                "on the call" if ok else "not held by this call",
-                others or "nobody",
-                extra={
-                    "event": "confirm",
-                    "call_key": call_key,
-                    "volunteer_id": volunteer_id,
-                    "confirmed": bool(ok),
-                    "released": others,
-                },
+        if decisions.enabled():
+            decisions.confirmed(
+                call_key=call_key,
+                volunteer_id=volunteer_id,
+                ok=bool(ok),
+                released=[member_id(m) for m in released],
             )
         return bool(ok)
 
@@ -332,7 +332,13 @@ class Availability:
             **self._release_args(call_key, outcome, now, lapsed_only)
         )
         released = [member_id(m) for m in members]
-        self._log_release(call_key, outcome, released, [_text(o) for o in outcomes])
+        if decisions.enabled():
+            decisions.released(
+                call_key=call_key,
+                outcome=outcome,
+                volunteers=released,
+                outcomes=[_text(o) for o in outcomes],
+            )
         return released
 
     def renew(self, call_key: str) -> bool:
@@ -370,7 +376,13 @@ class Availability:
                     )
                 for call_key, (members, outcomes) in zip(due, pipe.execute(), strict=True):
                     released = [member_id(m) for m in members]
-                    self._log_release(call_key, "lapsed", released, [_text(o) for o in outcomes])
+                    if released and decisions.enabled():
+                        decisions.released(
+                            call_key=call_key,
+                            outcome="lapsed",
+                            volunteers=released,
+                            outcomes=[_text(o) for o in outcomes],
+                        )
                     freed.extend(released)
             if len(due) < batch:
                 break
@@ -403,6 +415,77 @@ class Availability:
         raw = self._client.hget(self.keys.calls, check_call_key(call_key))
         return [] if raw is None else CallRecord.from_json(raw).volunteer_ids
 
+    def status(self, language: str) -> list[StatusEntry]:
+        """Every volunteer on shift for ``language``, and why she is or is not free for it.
+
+        Free volunteers come first, in the order they would be offered a call.
+        Render with :func:`routing.status.format_status`.
+        """
+        self._position_of(language)
+        pipe = self._client.pipeline(transaction=True)
+        pipe.hgetall(self.keys.volunteers)
+        pipe.zrange(self.keys.queue(language), 0, -1, withscores=True)
+        raw_records, raw_queue = pipe.execute()
+        records = {member_id(m): VolunteerRecord.from_json(r) for m, r in raw_records.items()}
+        queue = [(member_id(m), s) for m, s in raw_queue]
+        return explain(language, records, queue, self.now_ms())
+
+    def snapshot(self) -> Snapshot:
+        """Everything this router holds in Redis, read atomically."""
+        now = self.now_ms()
+        pipe = self._client.pipeline(transaction=True)
+        pipe.hgetall(self.keys.volunteers)
+        pipe.hgetall(self.keys.calls)
+        pipe.hgetall(self._calls_today_key(now))
+        for queue in self._queues:
+            pipe.zrange(queue, 0, -1, withscores=True)
+        raw_records, raw_calls, raw_today, *raw_queues = pipe.execute()
+        return Snapshot(
+            records={member_id(m): VolunteerRecord.from_json(r) for m, r in raw_records.items()},
+            queues={
+                code: {member_id(m): int(s) for m, s in entries}
+                for code, entries in zip(self.languages, raw_queues, strict=True)
+            },
+            calls={_text(k): CallRecord.from_json(r) for k, r in raw_calls.items()},
+            calls_today={member_id(m): int(n) for m, n in raw_today.items()},
+        )
+
+    # -- Redis is a cache of the truth -----------------------------------------
+
+    def check(self, truth: Mapping[int, Truthlike]) -> list[Drift]:
+        """How Redis differs from ``truth`` (volunteer id -> what is true now) and
+        from the rules. Volunteers missing from ``truth`` are off shift."""
+        return find_drift(_truths(truth), self.snapshot(), self.policy_for)
+
+    def rebuild(self, truth: Mapping[int, Truthlike], *, chunk: int = 500) -> None:
+        """Replace all shift and presence state with ``truth``, volunteer by volunteer.
+
+        ``truth`` maps every volunteer on shift now to a :class:`VolunteerTruth`
+        (or just her languages); everybody else Redis knows of is taken off
+        shift. Calls in progress are not disturbed: their volunteers get their
+        new languages when released. Every volunteer's update is atomic on its
+        own; they are sent ``chunk`` at a time, so Redis is never blocked long.
+        """
+        truths = _truths(truth)
+        for vid, given in truths.items():  # check everything before changing anything
+            check_volunteer_id(vid)
+            for code in given.tiers():
+                self.policy_for(code)
+        known = {member_id(m) for m in self._client.hkeys(self.keys.volunteers)}
+        for queue in self._queues:
+            members = cast("list[bytes | str]", self._client.zrange(queue, 0, -1))
+            known.update(member_id(m) for m in members)
+        updates: list[tuple[int, VolunteerTruth | None]] = list(truths.items())
+        updates += [(vid, None) for vid in sorted(known - set(truths))]
+        for start in range(0, len(updates), chunk):
+            pipe = self._client.pipeline(transaction=False)
+            for vid, one in updates[start : start + chunk]:
+                if one is None:
+                    self.remove_volunteer(vid, pipeline=pipe)
+                else:
+                    self.set_volunteer(vid, one.languages, checked_in=one.checked_in, pipeline=pipe)
+            pipe.execute()
+
     # -- helpers -------------------------------------------------------------
 
     def _position_of(self, language: str) -> int:
@@ -411,73 +494,13 @@ class Availability:
         except KeyError:
             raise UnknownLanguageError(f"unknown language {language!r}") from None
 
-    def _log_reserve(
-        self,
-        language: str,
-        call_key: str,
-        status: str,
-        chosen: list[int],
-        considered: Iterable[Any],
-        queued: int,
-        now: int,
-        exclude: set[int],
-    ) -> None:
-        flat = list(considered)
-        candidates = []
-        for m, s in zip(flat[::2], flat[1::2], strict=True):
-            rank, at = split_score(float(s))
-            vid = member_id(m)
-            candidates.append(
-                {
-                    "volunteer_id": vid,
-                    "rank": rank,
-                    "backup": rank >= BACKUP_RANK,
-                    "idle_seconds": round((now - at) / 1000, 1),
-                    "excluded": vid in exclude,
-                }
-            )
-        policy = self._policies[language].name
-        shown = ", ".join(
-            f"{c['volunteer_id']}(rank {c['rank']}, idle {c['idle_seconds']}s"
-            + (", excluded)" if c["excluded"] else ")")
-            for c in candidates
-        )
-        decisions.info(
-            "reserve %s call %s (%s): chose %s by %s; considered %s; %d queued",
-            language,
-            call_key[:12],
-            status,
-            chosen or "nobody",
-            policy,
-            shown or "nobody free",
-            queued,
-            extra={
-                "event": "reserve",
-                "language": language,
-                "call_key": call_key,
-                "policy": policy,
-                "replayed": status == "replayed",
-                "candidates": candidates,
-                "chosen": chosen,
-                "queued": queued,
-            },
-        )
 
-    def _log_release(
-        self, call_key: str, outcome: str, released: list[int], outcomes: list[str]
-    ) -> None:
-        if not decisions.isEnabledFor(logging.INFO):
-            return
-        decisions.info(
-            "release call %s (%s): %s",
-            call_key[:12],
-            outcome,
-            ", ".join(f"{v} {o}" for v, o in zip(released, outcomes, strict=True)) or "nobody",
-            extra={
-                "event": "release",
-                "call_key": call_key,
-                "outcome": outcome,
-                "released": released,
-                "outcomes": outcomes,
-            },
-        )
+Truthlike = VolunteerTruth | Mapping[str, str] | Collection[str]
+"""A volunteer's truth, or just her languages (checked in)."""
+
+
+def _truths(truth: Mapping[int, Truthlike]) -> dict[int, VolunteerTruth]:
+    return {
+        vid: one if isinstance(one, VolunteerTruth) else VolunteerTruth(one)
+        for vid, one in truth.items()
+    }

@@ -11,7 +11,7 @@
 --              in the order of the codes in ARGV[2]
 -- ARGV[1]      rank span (ms)
 -- ARGV[2]      language codes of KEYS[5..], comma-separated
--- ARGV[3]      backup rank: ranks >= it are taken only when no lower rank was
+-- ARGV[3]      backup rank: ranks >= it are taken only when no lower (regular) rank was
 -- ARGV[4]      call key
 -- ARGV[5]      now (ms)
 -- ARGV[6]      ring lease (ms)
@@ -59,7 +59,8 @@ end
 -- has come are those with scores in [rank * span, rank * span + now].
 local taken, records, considered = {}, {}, {}
 local rank = 0
-while #taken < count and not (rank >= backup_rank and #taken > 0) do
+local regular_taken = false
+while #taken < count and not (rank >= backup_rank and regular_taken) do
   local low = rank * span
   local found = redis.call('ZRANGEBYSCORE', queue, low, low + now, 'WITHSCORES',
     'LIMIT', 0, count - #taken + n_excluded + peek)
@@ -73,6 +74,7 @@ while #taken < count and not (rank >= backup_rank and #taken > 0) do
       if v and not v.call then
         taken[#taken + 1] = member
         records[#records + 1] = v
+        regular_taken = regular_taken or rank < backup_rank
       else
         redis.call('ZREM', queue, member) -- stray member: heal, never hand it out
       end

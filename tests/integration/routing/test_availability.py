@@ -324,3 +324,17 @@ def test_each_reservation_is_logged_with_candidates_policy_and_choice(
     assert [c["volunteer_id"] for c in record.candidates] == [7, 8]  # type: ignore[attr-defined]
     assert record.candidates[0]["excluded"] is True  # type: ignore[attr-defined]
     assert "chose [8] by longest_idle" in record.getMessage()
+
+
+def test_backups_of_several_ranks_fill_a_simultaneous_ring_when_no_regular_is_free(
+    make_router: Callable[..., Availability], clock: FakeClock
+) -> None:
+    router = make_router(policies={"so": "fewest_calls"})
+    router.set_volunteer(1, {"so": "backup"})
+    router.set_volunteer(2, {"so": "backup"})
+    router.reserve("so", "call-a")
+    router.release("call-a", outcome="talked")  # 1 has taken a call: rank one higher
+    clock.advance(60)
+    router.set_volunteer(3, {"so": "primary"})
+    assert router.reserve("so", "call-b", count=2) == [3]
+    assert router.reserve("so", "call-c", count=2) == [2, 1]
