@@ -245,6 +245,57 @@ def messages_failed(limit: int) -> None:
     click.echo(f"{len(rows)} failed message(s).")
 
 
+@routing.command("status")
+@click.option("--language", "language", default=None, help="One language code, e.g. so.")
+def routing_status(language: str | None) -> None:
+    """Every on-shift volunteer of each language, and why she is or is not free."""
+    from sqlalchemy import select
+
+    from helpline.db import get_db
+    from helpline.live import get_live
+    from helpline.models import Volunteer
+    from routing.status import format_status
+
+    app = _app()
+    availability = get_live(app).availability
+    codes = [language] if language else list(availability.languages)
+    if language is not None and language not in availability.languages:
+        raise click.BadParameter(f"unknown language {language!r}", param_hint="--language")
+    with get_db(app).unit_of_work() as session:
+        names = {vid: name for vid, name in session.execute(select(Volunteer.id, Volunteer.name))}
+    for code in codes:
+        entries = availability.status(code)
+        if not entries and language is None:
+            continue
+        click.echo(format_status(code, entries, policy=availability.policy_for(code).name))
+        for entry in entries:
+            click.echo(f"    {entry.volunteer_id} = {names.get(entry.volunteer_id, '?')}")
+        click.echo()
+
+
+@routing.command("check")
+def routing_check() -> None:
+    """Report any drift between Redis and the truth (database and schedules);
+    exits 1 if there is any. `helpline routing rebuild` repairs it."""
+    from datetime import UTC, datetime
+
+    from helpline.db import get_db
+    from helpline.live import get_live
+    from helpline.roster import known_languages, on_shift_now
+
+    app = _app()
+    with get_db(app).unit_of_work() as session:
+        truth = on_shift_now(session, datetime.now(UTC), known_languages(app))
+    drift = get_live(app).availability.check(truth)
+    for item in drift:
+        where = f" ({item.language})" if item.language else ""
+        click.echo(f"volunteer {item.volunteer_id}{where}: {item.kind.value}: {item.detail}")
+    if drift:
+        click.echo(f"{len(drift)} differences; run `helpline routing rebuild` to repair.")
+        sys.exit(1)
+    click.echo("Redis matches the truth.")
+
+
 def _fail(error: Exception) -> NoReturn:
     click.echo(str(error), err=True)
     sys.exit(1)

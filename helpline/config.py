@@ -48,6 +48,10 @@ DEFAULTS: dict[str, Any] = {
     # Ring strategy: 1 = one volunteer at a time (sequential); N > 1 = up to N at
     # once, the first who accepts gets the call (simultaneous). Per language too.
     "RING_AT_ONCE": 1,
+    # Who of the free volunteers gets the call, per language: longest_idle (the
+    # default), fewest_calls (fewest today, then longest idle) or tiers (primary
+    # speakers before secondary). Backup volunteers come last under every policy.
+    "ROUTING_POLICIES": {},
     "RING_AT_ONCE_BY_LANGUAGE": {},
     "WRAPUP_SECONDS": 60,
     "RING_LEASE_SECONDS": 120,

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import redis
 from flask import Flask, current_app
@@ -63,6 +64,12 @@ def init_app(app: Flask, language_codes: list[str]) -> None:
             call_lease_seconds=int(config["CALL_LEASE_SECONDS"]),
             wrapup_seconds=int(config["WRAPUP_SECONDS"]),
             clock=clock,
+            policies={
+                code: policy
+                for code, policy in dict(config["ROUTING_POLICIES"]).items()
+                if code in language_codes
+            },
+            timezone=ZoneInfo(str(config["TIMEZONE"])),
         ),
         states=CallStates(client, prefix),
         embedded=embedded,

@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 from helpline.models import Volunteer
 from helpline.schedule_store import KnownLanguages, load_schedule
 from routing.availability import Availability
+from routing.model import VolunteerTruth
 from schedules.model import Schedule
 from schedules.roster import Roster
 
-Truth = dict[int, dict[str, str]]  # volunteer id -> {language: level} on shift now
+Truth = dict[int, VolunteerTruth]  # every volunteer on shift now, by id
 
 _rosters: dict[Schedule, Roster] = {}
 
@@ -41,22 +42,28 @@ def is_paused(volunteer: Volunteer, now: datetime) -> bool:
 
 
 def on_shift_now(session: Session, now: datetime, known: KnownLanguages) -> Truth:
-    """Languages each active, checked-in, unpaused volunteer is on shift for at ``now``."""
+    """Every active volunteer on shift at ``now``: her languages with their routing
+    tier, and whether she is checked in (not off duty or paused by her own choice)."""
     schedule = load_schedule(session, known)
     if schedule is None:
         return {}
     by_key = {v.key: v for v in session.scalars(select(Volunteer))}
-    truth: Truth = {}
+    languages: dict[int, dict[str, str]] = {}
     for language, keys in roster_for(schedule).on_shift_all(now).items():
         for key in keys:
             volunteer = by_key.get(key)
-            if volunteer is None or not volunteer.active or not volunteer.checked_in:
-                continue
-            if is_paused(volunteer, now):
+            if volunteer is None or not volunteer.active:
                 continue
             level = volunteer.speaks().get(language, "primary")
-            truth.setdefault(volunteer.id, {})[language] = str(level)
-    return truth
+            languages.setdefault(volunteer.id, {})[language] = str(level)
+    volunteers = {v.id: v for v in by_key.values()}
+    return {
+        vid: VolunteerTruth(
+            languages=langs,
+            checked_in=volunteers[vid].checked_in and not is_paused(volunteers[vid], now),
+        )
+        for vid, langs in languages.items()
+    }
 
 
 def sync_availability(
@@ -64,14 +71,7 @@ def sync_availability(
 ) -> Truth:
     """Make Redis match the truth at ``now``; calls in progress are not disturbed."""
     truth = on_shift_now(session, now, known)
-    everyone = session.scalars(select(Volunteer.id)).all()
-    pipe = availability.client.pipeline(transaction=False)
-    for volunteer_id in everyone:
-        if volunteer_id in truth:
-            availability.set_volunteer(volunteer_id, truth[volunteer_id], pipeline=pipe)
-        else:
-            availability.remove_volunteer(volunteer_id, pipeline=pipe)
-    pipe.execute()
+    availability.rebuild(truth)
     return truth
 
 

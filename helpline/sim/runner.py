@@ -216,7 +216,7 @@ def app_roster(app: Flask) -> Roster:
         with get_db(app).unit_of_work() as session:
             truth = apply_now(app, session, datetime.fromtimestamp(at, UTC))
         live.availability.expire_leases()
-        return truth
+        return {vid: dict(one.tiers()) for vid, one in truth.items() if one.checked_in}
 
     return roster
 

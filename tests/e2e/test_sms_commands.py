@@ -46,7 +46,7 @@ def test_off_then_on_in_norwegian(app: Flask, webhooks: Webhooks, kari: int) -> 
     status, [reply] = sms(webhooks, KARI, "av")
     assert status == 200 and "av vakt" in reply
     assert volunteer(app, kari).checked_in is False
-    assert state(app, kari) == VolunteerState.OFF_SHIFT  # at once, not at the next tick
+    assert state(app, kari) == VolunteerState.PAUSED  # at once, not at the next tick
 
     _, [reply] = sms(webhooks, KARI, " På. ")
     assert reply == "Du er på vakt. Samtaler kan komme til deg nå."
@@ -64,7 +64,7 @@ def test_on_words(app: Flask, webhooks: Webhooks, kari: int, word: str) -> None:
 @pytest.mark.parametrize("word", ["OFF", "off", "AV", "Af", "ut", "UD"])
 def test_off_words(app: Flask, webhooks: Webhooks, kari: int, word: str) -> None:
     sms(webhooks, KARI, word)
-    assert state(app, kari) == VolunteerState.OFF_SHIFT
+    assert state(app, kari) == VolunteerState.PAUSED
 
 
 def test_pause_and_resume(app: Flask, webhooks: Webhooks, kari: int) -> None:
@@ -75,7 +75,7 @@ def test_pause_and_resume(app: Flask, webhooks: Webhooks, kari: int) -> None:
     assert until is not None
     until = until.replace(tzinfo=until.tzinfo or UTC)
     assert timedelta(minutes=29) < until - before <= timedelta(minutes=31)
-    assert state(app, kari) == VolunteerState.OFF_SHIFT
+    assert state(app, kari) == VolunteerState.PAUSED
     sms(webhooks, KARI, "on")
     assert volunteer(app, kari).paused_until is None
     assert state(app, kari) == VolunteerState.FREE

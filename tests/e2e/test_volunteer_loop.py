@@ -53,7 +53,7 @@ def test_reminder_on_call_whisper_note(app: Flask, webhooks: Webhooks,
     assert reminder.startswith("Reminder: your shift (Somali) starts at ")
     assert reminder.endswith("Send ON when you are ready for calls.")
     sync(app)
-    assert get_live(app).availability.state(vid) == VolunteerState.OFF_SHIFT  # not yet
+    assert get_live(app).availability.state(vid) == VolunteerState.PAUSED  # not checked in yet
 
     # 2. She sends ON: available at once.
     _, [reply] = sms(webhooks, EMMA, "on")

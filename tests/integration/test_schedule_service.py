@@ -157,3 +157,18 @@ def test_shift_ending_during_a_call(env: dict[str, Any], tmp_path: Path) -> None
     availability.release("call-a:1", outcome="talked")
     assert availability.state(1).value == "off_shift"  # and is offered nothing new
     assert availability.reserve("so", "call-b:1") == []
+
+
+def test_routing_status_check_and_rebuild(env: dict[str, Any], tmp_path: Path) -> None:
+    source = tmp_path / "so.yaml"
+    source.write_text(SCHEDULE.replace("mon 10:00-11:00", "mon-sun 00:00-24:00"), "utf-8")
+    assert run("schedules", "import", str(source)).exit_code == 0
+    status = run("routing", "status", "--language", "so")
+    assert "so (longest_idle): 1 of 1 on shift can take a call now" in status.output
+    assert "1 = Amina" in status.output
+    assert run("routing", "check").output.strip() == "Redis matches the truth."
+    get_live(env["app"]).availability.remove_volunteer(1)  # Redis drifts from the truth
+    drifted = CliRunner().invoke(main, ["routing", "check"])
+    assert drifted.exit_code == 1 and "volunteer 1" in drifted.output
+    assert run("routing", "rebuild").exit_code == 0
+    assert run("routing", "check").exit_code == 0
