@@ -1,4 +1,4 @@
-"""The pure policy: ranks, scores and the choice of volunteers."""
+"""The pure policy: ranks and the choice of volunteers."""
 
 from __future__ import annotations
 
@@ -7,15 +7,12 @@ import pytest
 from routing.exceptions import UnknownPolicyError, UnknownTierError
 from routing.policy import (
     BACKUP_RANK,
-    RANK_SPAN_MS,
     Candidate,
     Tier,
     choose,
     day_of,
     get_policy,
     parse_languages,
-    score,
-    split_score,
 )
 
 NOW = 1_700_000_000_000
@@ -51,12 +48,6 @@ def test_parse_languages_reads_a_mapping_or_a_collection() -> None:
     assert parse_languages({"so": "backup"}) == {"so": Tier.BACKUP}
     with pytest.raises(TypeError):
         parse_languages("so")
-
-
-def test_score_round_trips_and_orders_rank_before_time() -> None:
-    assert split_score(score(191, NOW)) == (191, NOW)
-    assert score(1, 0) > score(0, RANK_SPAN_MS - 1)
-    assert float(score(191, NOW)) == score(191, NOW)  # exact in a double
 
 
 def test_choose_takes_the_longest_idle_free_ones_and_skips_those_resting() -> None:
