@@ -93,6 +93,20 @@ def get_policy(name: str) -> Policy:
         raise UnknownPolicyError(f"unknown routing policy {name!r} (known: {known})") from None
 
 
+def parse_policy_setting(text: str) -> dict[str, str]:
+    """``{"so": "fewest_calls", "fa": "tiers"}`` from ``"so=fewest_calls, fa=tiers"``.
+
+    For a configuration setting; every policy name is checked.
+    """
+    policies = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        code, sep, name = (p.strip() for p in item.partition("="))
+        if not sep or not code:
+            raise ValueError(f"routing policy setting {item!r} is not language=policy")
+        policies[code] = get_policy(name).name
+    return policies
+
+
 def queue_rank(base_rank: int, counts_calls: bool, calls_today: int) -> int:
     """Rank from its stored parts: the tier's base rank, plus capped calls if counted."""
     return base_rank + (min(calls_today, MAX_CALLS_RANK) if counts_calls else 0)

@@ -33,7 +33,10 @@ if ARGV[8] == '1' then
   if not lease or tonumber(lease) > now then return {{}, {}} end
 end
 local raw = redis.call('HGET', KEYS[2], call_key)
-if not raw then return {{}, {}} end
+if not raw then
+  redis.call('ZREM', KEYS[3], call_key) -- a lease without a call: drop it
+  return {{}, {}}
+end
 
 local function entry(code, rank, at, member)
   return string.format('%s|%03d|%013d|%s', code, rank, at, member)

@@ -13,6 +13,7 @@ from routing.policy import (
     day_of,
     get_policy,
     parse_languages,
+    parse_policy_setting,
 )
 
 NOW = 1_700_000_000_000
@@ -74,3 +75,15 @@ def test_day_of_uses_the_given_time_zone() -> None:
     midnight_utc = 1_700_006_400_000  # 2023-11-15 00:00 UTC
     assert day_of(midnight_utc - 1) == "2023-11-14"
     assert day_of(midnight_utc - 1, ZoneInfo("Europe/Oslo")) == "2023-11-15"
+
+
+def test_policy_setting() -> None:
+    assert parse_policy_setting("so=fewest_calls, fa = tiers,") == {
+        "so": "fewest_calls",
+        "fa": "tiers",
+    }
+    assert parse_policy_setting("") == {}
+    with pytest.raises(UnknownPolicyError):
+        parse_policy_setting("so=random")
+    with pytest.raises(ValueError):
+        parse_policy_setting("so")
