@@ -18,14 +18,24 @@ import redis
 import redis.client
 
 from routing import decisions
-from routing.drift import Drift, Snapshot, find_drift
+from routing.drift import Drift, Snapshot, find_drift, stray_entries
 from routing.exceptions import (
     ClockError,
     InvalidCallKeyError,
     InvalidVolunteerError,
     UnknownLanguageError,
 )
-from routing.keys import MAX_VOLUNTEER_ID, RoutingKeys, check_part, member, member_id
+from routing.keys import (
+    MAX_TIME_MS,
+    MAX_VOLUNTEER_ID,
+    QueueEntry,
+    RoutingKeys,
+    check_part,
+    member,
+    member_id,
+    parse_queue_entry,
+    queue_range,
+)
 from routing.model import (
     CallRecord,
     VolunteerRecord,
@@ -39,12 +49,10 @@ from routing.policy import (
     BACKUP_RANK,
     DEFAULT_POLICY,
     MAX_CALLS_RANK,
-    RANK_SPAN_MS,
     Policy,
     day_of,
     get_policy,
     parse_languages,
-    split_score,
 )
 from routing.scripts import Scripts
 from routing.status import StatusEntry, explain
@@ -86,8 +94,8 @@ def check_call_key(call_key: str) -> str:
 class Availability:
     """Volunteers' availability per language, and the calls that hold them.
 
-    ``languages`` are the codes of every language the helpline serves (its
-    queues); ``policies`` maps a code to a policy name of :mod:`routing.policy`
+    ``languages`` are the codes of every language the helpline serves;
+    ``policies`` maps a code to a policy name of :mod:`routing.policy`
     (default ``longest_idle``). Leases and the wrap-up rest are in seconds.
     A call key stays known for ``idempotency_seconds`` after its release, so a
     retried webhook cannot reserve anew with it. ``timezone`` decides when a
@@ -128,14 +136,12 @@ class Availability:
         self.languages = codes
         self.keys = RoutingKeys(prefix)
         self.client = client
-        self._client = client
         self._clock = clock
         self._timezone = timezone
         self._ring_ms = int(ring_lease_seconds * 1000)
         self._call_ms = int(call_lease_seconds * 1000)
         self._wrapup_ms = int(wrapup_seconds * 1000)
         self._window_ms = int(idempotency_seconds * 1000)
-        self._position = {code: i + 1 for i, code in enumerate(codes)}
         unknown = set(policies or {}) - set(codes)
         if unknown:
             raise UnknownLanguageError(f"policies given for unknown languages: {sorted(unknown)}")
@@ -143,13 +149,19 @@ class Availability:
             code: get_policy((policies or {}).get(code, DEFAULT_POLICY)) for code in codes
         }
         self._scripts = Scripts(client)
-        self._queues = tuple(self.keys.queue(code) for code in codes)
-        codes_arg = ",".join(codes)
+        # Keys and constant arguments, encoded once.
         k = self.keys
-        self._reserve_keys = (k.volunteers, k.calls, k.leases, k.finished, *self._queues)
-        self._reserve_static = (RANK_SPAN_MS, codes_arg, BACKUP_RANK)
-        self._requeue_static = (RANK_SPAN_MS, codes_arg, MAX_CALLS_RANK)
-        self._latest_ms = RANK_SPAN_MS - 1 - max(self._call_ms, self._window_ms, self._wrapup_ms)
+        self._reserve_keys = _encoded(k.volunteers, k.calls, k.leases, k.finished, k.queue)
+        self._confirm_keys = (_encoded(k.volunteers, k.calls, k.leases), _encoded(k.queue))
+        self._release_keys = (
+            _encoded(k.volunteers, k.calls, k.leases, k.finished),
+            _encoded(k.queue),
+        )
+        self._set_keys = (_encoded(k.volunteers, k.calls), _encoded(k.queue))
+        self._backup_rank = _encoded(BACKUP_RANK)
+        self._max_calls_rank = _encoded(MAX_CALLS_RANK)
+        self._day: tuple[int, bytes] = (-1, b"")
+        self._latest_ms = MAX_TIME_MS - max(self._call_ms, self._window_ms, self._wrapup_ms)
 
     # -- configuration -------------------------------------------------------
 
@@ -167,8 +179,17 @@ class Availability:
             raise ClockError(f"clock time {now} ms is outside what the router can store")
         return now
 
-    def _calls_today_key(self, now_ms: int) -> str:
-        return self.keys.calls_today(day_of(now_ms, self._timezone))
+    def _calls_today_key(self, now_ms: int) -> bytes:
+        """Today's calls hash (the day in the router's time zone), cached per second."""
+        second, key = self._day
+        if now_ms // 1000 != second:
+            key = self.keys.calls_today(day_of(now_ms, self._timezone)).encode()
+            self._day = (now_ms // 1000, key)
+        return key
+
+    def _with_day(self, keys: tuple[tuple[bytes, ...], tuple[bytes, ...]], now: int) -> Any:
+        head, tail = keys
+        return (*head, self._calls_today_key(now), *tail)
 
     # -- presence and shifts -------------------------------------------------
 
@@ -188,10 +209,7 @@ class Availability:
         the new languages apply when the call releases her. With ``pipeline``,
         the change is queued there instead of sent.
         """
-        tiers = parse_languages(languages)
-        for code in tiers:
-            self.policy_for(code)
-        entries = language_entries(tiers, self.policy_for)
+        entries = language_entries(parse_languages(languages), self.policy_for)
         self._set(volunteer_id, languages_json(entries), checked_in, pipeline)
 
     def remove_volunteer(
@@ -209,10 +227,9 @@ class Availability:
     ) -> None:
         check_volunteer_id(vid)
         now = self.now_ms()
-        k = self.keys
         self._scripts.set_volunteer(
-            keys=(k.volunteers, k.calls, self._calls_today_key(now), *self._queues),
-            args=(*self._requeue_static, member(vid), now, int(checked_in), langs_json),
+            keys=self._with_day(self._set_keys, now),
+            args=(*self._max_calls_rank, member(vid), now, int(checked_in), langs_json),
             client=pipeline,
         )
 
@@ -228,34 +245,35 @@ class Availability:
     ) -> list[int]:
         """Hold the best ``count`` free volunteers for ``language``, best first.
 
-        One atomic step: they are taken out of the queues of all their
+        One atomic step: they are taken out of the queue in all their
         languages and ring under ``call_key`` with a ring lease. ``exclude``
         lists volunteers already tried for this call. Idempotent per call key: a
         call key used before gets back whom it still holds and reserves nobody
         new. Returns ``[]`` when nobody is free.
         """
-        position = self._position_of(language)
+        self._check_language(language)
         check_call_key(call_key)
         if count < 1:
             raise ValueError("count must be at least 1")
         excluded = [member(check_volunteer_id(v)) for v in exclude]
         now = self.now_ms()
+        explain = decisions.enabled()
         status, taken, considered, queued = self._scripts.reserve(
             keys=self._reserve_keys,
             args=(
-                *self._reserve_static,
+                *self._backup_rank,
                 call_key,
                 now,
                 self._ring_ms,
                 self._window_ms,
-                position,
+                language,
                 count,
-                _PEEK,
+                _PEEK if explain else -1,
                 *excluded,
             ),
         )
         chosen = [member_id(m) for m in taken]
-        if decisions.enabled():
+        if explain:
             decisions.reserved(
                 language=language,
                 call_key=call_key,
@@ -273,15 +291,14 @@ class Availability:
         """She accepted: ringing -> on call, under the call lease.
 
         Everybody else the call key holds is released at once, back to her
-        place in the queues. False if the call key no longer holds her.
+        place in the queue. False if the call key no longer holds her.
         """
         check_call_key(call_key)
         check_volunteer_id(volunteer_id)
         now = self.now_ms()
-        k = self.keys
         ok, released = self._scripts.confirm(
-            keys=(k.volunteers, k.calls, k.leases, self._calls_today_key(now), *self._queues),
-            args=(*self._requeue_static, call_key, member(volunteer_id), now, self._call_ms),
+            keys=self._with_day(self._confirm_keys, now),
+            args=(*self._max_calls_rank, call_key, member(volunteer_id), now, self._call_ms),
         )
         if decisions.enabled():
             decisions.confirmed(
@@ -305,18 +322,10 @@ class Availability:
         return self._release(call_key, outcome, now, lapsed_only=False)
 
     def _release_args(self, call_key: str, outcome: str, now: int, lapsed_only: bool) -> Any:
-        k = self.keys
         return {
-            "keys": (
-                k.volunteers,
-                k.calls,
-                k.leases,
-                k.finished,
-                self._calls_today_key(now),
-                *self._queues,
-            ),
+            "keys": self._with_day(self._release_keys, now),
             "args": (
-                *self._requeue_static,
+                *self._max_calls_rank,
                 call_key,
                 now,
                 outcome,
@@ -365,11 +374,11 @@ class Availability:
                 _text(k)
                 for k in cast(
                     "list[bytes | str]",
-                    self._client.zrangebyscore(self.keys.leases, "-inf", now, start=0, num=batch),
+                    self.client.zrangebyscore(self.keys.leases, "-inf", now, start=0, num=batch),
                 )
             ]
             if due:
-                pipe = self._client.pipeline(transaction=False)
+                pipe = self.client.pipeline(transaction=False)
                 for call_key in due:
                     self._scripts.release(
                         **self._release_args(call_key, "lapsed", now, True), client=pipe
@@ -386,14 +395,14 @@ class Availability:
                     freed.extend(released)
             if len(due) < batch:
                 break
-        self._client.zremrangebyscore(self.keys.finished, "-inf", now)
+        self.client.zremrangebyscore(self.keys.finished, "-inf", now)
         return sorted(freed)
 
     # -- reading -------------------------------------------------------------
 
     def record(self, volunteer_id: int) -> VolunteerRecord | None:
         """Her stored record, or None when she is off shift and not held."""
-        raw = self._client.hget(self.keys.volunteers, member(check_volunteer_id(volunteer_id)))
+        raw = self.client.hget(self.keys.volunteers, member(check_volunteer_id(volunteer_id)))
         return None if raw is None else VolunteerRecord.from_json(raw)
 
     def state(self, volunteer_id: int) -> VolunteerState:
@@ -402,17 +411,19 @@ class Availability:
 
     def free_volunteers(self, language: str) -> list[int]:
         """The volunteers free for ``language`` now, in the order they would be offered it."""
-        self._position_of(language)
         now = self.now_ms()
-        entries = cast(
-            "list[tuple[bytes | str, float]]",
-            self._client.zrange(self.keys.queue(language), 0, -1, withscores=True),
-        )
-        return [member_id(m) for m, s in entries if split_score(s)[1] <= now]
+        return [e.volunteer_id for e in self._entries(language) if e.available_at_ms <= now]
+
+    def _entries(self, language: str) -> list[QueueEntry]:
+        """``language``'s queue entries, best first (including those still resting)."""
+        self._check_language(language)
+        low, high = queue_range(language)
+        raw = self.client.zrangebylex(self.keys.queue, low, high)
+        return [parse_queue_entry(e) for e in raw]
 
     def held_by(self, call_key: str) -> list[int]:
         """The volunteers ``call_key`` holds, in the order they were reserved."""
-        raw = self._client.hget(self.keys.calls, check_call_key(call_key))
+        raw = self.client.hget(self.keys.calls, check_call_key(call_key))
         return [] if raw is None else CallRecord.from_json(raw).volunteer_ids
 
     def status(self, language: str) -> list[StatusEntry]:
@@ -421,31 +432,27 @@ class Availability:
         Free volunteers come first, in the order they would be offered a call.
         Render with :func:`routing.status.format_status`.
         """
-        self._position_of(language)
-        pipe = self._client.pipeline(transaction=True)
+        self._check_language(language)
+        pipe = self.client.pipeline(transaction=True)
         pipe.hgetall(self.keys.volunteers)
-        pipe.zrange(self.keys.queue(language), 0, -1, withscores=True)
+        pipe.zrangebylex(self.keys.queue, *queue_range(language))
         raw_records, raw_queue = pipe.execute()
         records = {member_id(m): VolunteerRecord.from_json(r) for m, r in raw_records.items()}
-        queue = [(member_id(m), s) for m, s in raw_queue]
+        queue = [parse_queue_entry(e) for e in raw_queue]
         return explain(language, records, queue, self.now_ms())
 
     def snapshot(self) -> Snapshot:
         """Everything this router holds in Redis, read atomically."""
         now = self.now_ms()
-        pipe = self._client.pipeline(transaction=True)
+        pipe = self.client.pipeline(transaction=True)
         pipe.hgetall(self.keys.volunteers)
         pipe.hgetall(self.keys.calls)
         pipe.hgetall(self._calls_today_key(now))
-        for queue in self._queues:
-            pipe.zrange(queue, 0, -1, withscores=True)
-        raw_records, raw_calls, raw_today, *raw_queues = pipe.execute()
+        pipe.zrange(self.keys.queue, 0, -1)
+        raw_records, raw_calls, raw_today, raw_queue = pipe.execute()
         return Snapshot(
             records={member_id(m): VolunteerRecord.from_json(r) for m, r in raw_records.items()},
-            queues={
-                code: {member_id(m): int(s) for m, s in entries}
-                for code, entries in zip(self.languages, raw_queues, strict=True)
-            },
+            queue=[parse_queue_entry(e) for e in raw_queue],
             calls={_text(k): CallRecord.from_json(r) for k, r in raw_calls.items()},
             calls_today={member_id(m): int(n) for m, n in raw_today.items()},
         )
@@ -471,28 +478,32 @@ class Availability:
             check_volunteer_id(vid)
             for code in given.tiers():
                 self.policy_for(code)
-        known = {member_id(m) for m in self._client.hkeys(self.keys.volunteers)}
-        for queue in self._queues:
-            members = cast("list[bytes | str]", self._client.zrange(queue, 0, -1))
-            known.update(member_id(m) for m in members)
+        before = self.snapshot()
+        known = set(before.records) | {e.volunteer_id for e in before.queue}
         updates: list[tuple[int, VolunteerTruth | None]] = list(truths.items())
         updates += [(vid, None) for vid in sorted(known - set(truths))]
         for start in range(0, len(updates), chunk):
-            pipe = self._client.pipeline(transaction=False)
+            pipe = self.client.pipeline(transaction=False)
             for vid, one in updates[start : start + chunk]:
                 if one is None:
                     self.remove_volunteer(vid, pipeline=pipe)
                 else:
                     self.set_volunteer(vid, one.languages, checked_in=one.checked_in, pipeline=pipe)
             pipe.execute()
+        # Entries that belong to nobody (or to an old place) are removed by a
+        # script that checks each against its volunteer's record, atomically.
+        after = self.snapshot()
+        strays = [str(e) for e in stray_entries(after)]
+        for start in range(0, len(strays), chunk):
+            self._scripts.unqueue(
+                keys=(self.keys.volunteers, self.keys.queue), args=strays[start : start + chunk]
+            )
 
     # -- helpers -------------------------------------------------------------
 
-    def _position_of(self, language: str) -> int:
-        try:
-            return self._position[language]
-        except KeyError:
-            raise UnknownLanguageError(f"unknown language {language!r}") from None
+    def _check_language(self, language: str) -> None:
+        if language not in self._policies:
+            raise UnknownLanguageError(f"unknown language {language!r}")
 
 
 Truthlike = VolunteerTruth | Mapping[str, str] | Collection[str]
@@ -504,3 +515,7 @@ def _truths(truth: Mapping[int, Truthlike]) -> dict[int, VolunteerTruth]:
         vid: one if isinstance(one, VolunteerTruth) else VolunteerTruth(one)
         for vid, one in truth.items()
     }
+
+
+def _encoded(*values: str | bytes | int) -> tuple[bytes, ...]:
+    return tuple(v if isinstance(v, bytes) else str(v).encode() for v in values)

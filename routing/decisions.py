@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Collection, Sequence
 
-from routing.keys import member_id
-from routing.policy import BACKUP_RANK, split_score
+from routing.keys import parse_queue_entry
+from routing.policy import BACKUP_RANK
 
 log = logging.getLogger("routing.decisions")
 
@@ -34,19 +34,18 @@ def reserved(
     now_ms: int,
     exclude: Collection[int],
 ) -> None:
-    """A reservation: the candidates the script looked at (``considered`` is its
-    flat ``member, score, ...`` list), the policy, and whom it chose."""
+    """A reservation: the queue entries the script looked at, the policy, and
+    whom it chose."""
     candidates = []
-    for member, raw_score in zip(considered[::2], considered[1::2], strict=True):
-        rank, available_at_ms = split_score(float(raw_score))
-        vid = member_id(member)
+    for raw in considered:
+        entry = parse_queue_entry(raw)
         candidates.append(
             {
-                "volunteer_id": vid,
-                "rank": rank,
-                "backup": rank >= BACKUP_RANK,
-                "idle_seconds": round((now_ms - available_at_ms) / 1000, 1),
-                "excluded": vid in exclude,
+                "volunteer_id": entry.volunteer_id,
+                "rank": entry.rank,
+                "backup": entry.rank >= BACKUP_RANK,
+                "idle_seconds": round((now_ms - entry.available_at_ms) / 1000, 1),
+                "excluded": entry.volunteer_id in exclude,
             }
         )
     shown = ", ".join(

@@ -2,17 +2,18 @@
 
 :func:`find_drift` compares a snapshot of what Redis holds with what the
 service says is true now, and with the rules (who belongs in which queue, at
-which score), and lists every difference.
+which rank), and lists every difference.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from routing.keys import QueueEntry
 from routing.model import CallRecord, VolunteerRecord, VolunteerTruth, language_entries
-from routing.policy import Policy, queue_rank, score
+from routing.policy import Policy, queue_rank
 
 
 class DriftKind(StrEnum):
@@ -22,8 +23,8 @@ class DriftKind(StrEnum):
     CHECKED_IN = "checked_in"  # checked in according to one, not the other
     POLICY = "policy"  # her ranks were compiled with another policy
     NOT_QUEUED = "not_queued"  # belongs in a language's queue but is not in it
-    STRAY = "stray"  # in a language's queue but does not belong there
-    SCORE = "score"  # in the right queue, at the wrong place
+    STRAY = "stray"  # a queue entry that does not belong there
+    RANK = "rank"  # queued with a rank the rules no longer give (e.g. a new day)
     ORPHAN_HOLD = "orphan_hold"  # her record says a call holds her; the call does not
     LOST_HOLD = "lost_hold"  # a call holds her; her record does not say so
 
@@ -41,7 +42,7 @@ class Snapshot:
     """What Redis holds, read at one instant."""
 
     records: Mapping[int, VolunteerRecord]
-    queues: Mapping[str, Mapping[int, int]]  # language -> volunteer id -> score
+    queue: Sequence[QueueEntry]
     calls: Mapping[str, CallRecord]
     calls_today: Mapping[int, int]
 
@@ -91,26 +92,40 @@ def _against_truth(
     return found
 
 
+def expected_entries(snapshot: Snapshot) -> set[QueueEntry]:
+    """The queue entries the records call for."""
+    return {
+        QueueEntry(code, rank, record.available_at_ms, vid)
+        for vid, record in snapshot.records.items()
+        if record.is_queued
+        for code, rank in record.queued_ranks.items()
+    }
+
+
+def stray_entries(snapshot: Snapshot) -> list[QueueEntry]:
+    """Queue entries that no record calls for."""
+    expected = expected_entries(snapshot)
+    return [e for e in snapshot.queue if e not in expected]
+
+
 def _queues(snapshot: Snapshot) -> list[Drift]:
     found = []
-    for language, queue in snapshot.queues.items():
-        for vid, record in snapshot.records.items():
-            entry = record.languages.get(language)
-            if not record.is_queued or entry is None:
+    present = set(snapshot.queue)
+    for vid, record in snapshot.records.items():
+        if not record.is_queued:
+            continue
+        calls = snapshot.calls_today.get(vid, 0)
+        for code, entry in record.languages.items():
+            rank = record.queued_ranks.get(code)
+            if rank is None or QueueEntry(code, rank, record.available_at_ms, vid) not in present:
+                found.append(Drift(vid, DriftKind.NOT_QUEUED, "free or resting", code))
                 continue
-            calls = snapshot.calls_today.get(vid, 0)
-            expected = score(
-                queue_rank(entry.base_rank, entry.counts_calls, calls), record.available_at_ms
-            )
-            if vid not in queue:
-                found.append(Drift(vid, DriftKind.NOT_QUEUED, "free or resting", language))
-            elif queue[vid] != expected:
-                detail = f"score {queue[vid]}, expected {expected}"
-                found.append(Drift(vid, DriftKind.SCORE, detail, language))
-        for vid in queue:
-            stored = snapshot.records.get(vid)
-            if stored is None or not stored.is_queued or language not in stored.languages:
-                found.append(Drift(vid, DriftKind.STRAY, "queued but not free here", language))
+            wanted = queue_rank(entry.base_rank, entry.counts_calls, calls)
+            if rank != wanted:
+                detail = f"queued at rank {rank}, the rules now give {wanted}"
+                found.append(Drift(vid, DriftKind.RANK, detail, code))
+    for e in stray_entries(snapshot):
+        found.append(Drift(e.volunteer_id, DriftKind.STRAY, f"queue entry {e}", e.language))
     return found
 
 

@@ -8,13 +8,24 @@ What each key holds:
 ``calls``                 hash: call key -> call record (JSON): who the call holds
 ``leases``                sorted set: call key -> lease expiry (ms since the epoch)
 ``finished``              sorted set: call key -> end of its idempotency window (ms)
-``queue:<language>``      sorted set: volunteer member -> policy score (see
-                          :mod:`routing.policy`); the volunteers on shift for the
-                          language, checked in and not held by a call
+``queue``                 sorted set, every score 0, ordered by member: one entry
+                          per language for each volunteer on shift, checked in and
+                          not held by a call (see "The queue" below)
 ``calls-today:<day>``     hash: volunteer member -> number of calls taken that day
 
-A volunteer member is her integer id, zero-padded to 12 digits, so that Redis
-breaks score ties by id. No key or value ever holds a phone number.
+A volunteer *member* is her integer id, zero-padded to 12 digits. No key or
+value ever holds a phone number.
+
+The queue
+---------
+One sorted set holds every language's queue. Each entry is
+``<language>|<rank, 3 digits>|<available-at ms, 13 digits>|<member>``, e.g.
+``so|000|1700000000123|000000000042``; all scores are 0, so Redis keeps the
+entries in byte order, which, thanks to the fixed widths, is the policy's order
+``(language, rank, available_at_ms, volunteer id)`` (see :mod:`routing.policy`).
+A language's volunteers free now are one lexicographic range
+(``ZRANGEBYLEX``), and every script touches the same five or six keys however
+many languages the helpline serves.
 """
 
 from __future__ import annotations
@@ -25,6 +36,9 @@ from dataclasses import dataclass
 _PART = re.compile(r"[A-Za-z0-9_.-]+")
 _MEMBER_WIDTH = 12
 MAX_VOLUNTEER_ID = 10**_MEMBER_WIDTH - 1
+MAX_TIME_MS = 10**13 - 1
+"""The last time a queue entry can hold (the year 2286)."""
+MAX_RANK = 999
 
 
 def check_part(part: str, what: str) -> str:
@@ -42,6 +56,36 @@ def member(volunteer_id: int) -> str:
 def member_id(member_name: str | bytes) -> int:
     """The volunteer id a Redis member names (inverse of :func:`member`)."""
     return int(member_name)
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """One entry of the queue: a volunteer free (or resting) for one language."""
+
+    language: str
+    rank: int
+    available_at_ms: int
+    volunteer_id: int
+
+    def __str__(self) -> str:
+        return queue_entry(self.language, self.rank, self.available_at_ms, self.volunteer_id)
+
+
+def queue_entry(language: str, rank: int, available_at_ms: int, volunteer_id: int) -> str:
+    """The queue member for a volunteer in one language (as the Lua scripts write it)."""
+    return f"{language}|{rank:03d}|{available_at_ms:013d}|{member(volunteer_id)}"
+
+
+def parse_queue_entry(raw: str | bytes) -> QueueEntry:
+    """The parts of a queue member (inverse of :func:`queue_entry`)."""
+    text = raw.decode() if isinstance(raw, bytes) else raw
+    language, rank, available_at_ms, member_name = text.rsplit("|", 3)
+    return QueueEntry(language, int(rank), int(available_at_ms), int(member_name))
+
+
+def queue_range(language: str) -> tuple[str, str]:
+    """``ZRANGEBYLEX`` bounds of one language's entries."""
+    return f"[{language}|", f"[{language}|~"
 
 
 @dataclass(frozen=True)
@@ -72,8 +116,9 @@ class RoutingKeys:
     def finished(self) -> str:
         return self._key("finished")
 
-    def queue(self, language: str) -> str:
-        return self._key("queue", check_part(language, "language code"))
+    @property
+    def queue(self) -> str:
+        return self._key("queue")
 
     def calls_today(self, day: str) -> str:
         return self._key("calls-today", check_part(day, "day"))

@@ -71,7 +71,9 @@ class VolunteerRecord:
     will be queued for once released). ``available_at_ms`` is when she became
     idle or, after a call, when her wrap-up ends. While a call holds her,
     ``call_key`` and ``hold`` say which and how, and ``previous_available_at_ms``
-    keeps her place in the queue in case the call is cancelled.
+    keeps her place in the queue in case the call is cancelled. While she is
+    queued, ``queued_ranks`` holds her rank in each language as queued (the
+    rank can depend on the calls she took that day).
     """
 
     languages: Mapping[str, LanguageEntry]
@@ -80,6 +82,7 @@ class VolunteerRecord:
     call_key: str | None = None
     hold: VolunteerState | None = None
     previous_available_at_ms: int | None = None
+    queued_ranks: Mapping[str, int] = field(default_factory=dict)
 
     @classmethod
     def from_json(cls, raw: str | bytes) -> VolunteerRecord:
@@ -94,6 +97,7 @@ class VolunteerRecord:
             call_key=data.get("call"),
             hold=VolunteerState(hold) if hold else None,
             previous_available_at_ms=None if prev is None else int(prev),
+            queued_ranks={code: int(rank) for code, rank in (data.get("ranks") or {}).items()},
         )
 
     @property

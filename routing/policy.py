@@ -9,8 +9,8 @@ Every queued volunteer has, per language, a *rank* (small integer, lower is
 offered first) and an *available-at* time in ms: when she became idle, or, after
 a call, when her wrap-up rest ends (a time in the future). The order is
 ``(rank, available_at_ms, volunteer_id)``; a volunteer can be offered a call only
-once ``available_at_ms <= now``. Both parts fit into one Redis sorted-set score,
-``rank * RANK_SPAN_MS + available_at_ms`` (see :func:`score`), exact in a double.
+once ``available_at_ms <= now``. Redis keeps the queue in exactly this order
+(see :mod:`routing.keys`).
 
 A policy only decides the rank:
 
@@ -38,8 +38,6 @@ from enum import StrEnum
 
 from routing.exceptions import UnknownPolicyError, UnknownTierError
 
-RANK_SPAN_MS = 2**42
-"""Width of one rank in a score: every time until the year 2109, in ms, fits below it."""
 SECONDARY_RANK = 64
 BACKUP_RANK = 128
 MAX_CALLS_RANK = 63
@@ -95,20 +93,23 @@ def get_policy(name: str) -> Policy:
         raise UnknownPolicyError(f"unknown routing policy {name!r} (known: {known})") from None
 
 
+def parse_policy_setting(text: str) -> dict[str, str]:
+    """``{"so": "fewest_calls", "fa": "tiers"}`` from ``"so=fewest_calls, fa=tiers"``.
+
+    For a configuration setting; every policy name is checked.
+    """
+    policies = {}
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        code, sep, name = (p.strip() for p in item.partition("="))
+        if not sep or not code:
+            raise ValueError(f"routing policy setting {item!r} is not language=policy")
+        policies[code] = get_policy(name).name
+    return policies
+
+
 def queue_rank(base_rank: int, counts_calls: bool, calls_today: int) -> int:
     """Rank from its stored parts: the tier's base rank, plus capped calls if counted."""
     return base_rank + (min(calls_today, MAX_CALLS_RANK) if counts_calls else 0)
-
-
-def score(rank: int, available_at_ms: int) -> int:
-    """The sorted-set score that orders ``(rank, available_at_ms)``."""
-    return rank * RANK_SPAN_MS + available_at_ms
-
-
-def split_score(value: float) -> tuple[int, int]:
-    """``(rank, available_at_ms)`` of a score (inverse of :func:`score`)."""
-    rank, available_at_ms = divmod(int(value), RANK_SPAN_MS)
-    return rank, available_at_ms
 
 
 def is_backup_rank(rank: int) -> bool:

@@ -64,7 +64,6 @@ class ReferenceAvailability:
         self._window_ms = idempotency_seconds * 1000
         self._timezone = timezone
         self.records: dict[int, VolunteerRecord] = {}
-        self.ranks: dict[int, dict[str, int]] = {}  # rank per language when last queued
         self.calls: dict[str, _Call] = {}
         self.leases: dict[str, int] = {}
         self.finished: dict[str, int] = {}
@@ -105,7 +104,6 @@ class ReferenceAvailability:
             self.records[vid] = replace(old, languages={})
         else:
             del self.records[vid]
-            self.ranks.pop(vid, None)
 
     # -- calls -----------------------------------------------------------------
 
@@ -135,6 +133,7 @@ class ReferenceAvailability:
                 call_key=call_key,
                 hold=VolunteerState.RINGING,
                 previous_available_at_ms=record.available_at_ms,
+                queued_ranks={},
             )
         self.calls[call_key] = _Call([(vid, VolunteerState.RINGING) for vid in chosen])
         self.leases[call_key] = now_ms + self._ring_ms
@@ -199,7 +198,7 @@ class ReferenceAvailability:
 
     def _candidates(self, language: str) -> list[Candidate]:
         return [
-            Candidate(vid, self.ranks[vid][language], record.available_at_ms)
+            Candidate(vid, record.queued_ranks[language], record.available_at_ms)
             for vid, record in self.records.items()
             if record.is_queued and language in record.languages
         ]
@@ -208,12 +207,13 @@ class ReferenceAvailability:
         return self.calls_today.get((day_of(now_ms, self._timezone), vid), 0)
 
     def _queue(self, vid: int, now_ms: int) -> None:
-        """Rank her in each of her languages, as of now (what queueing her does)."""
+        """Rank her in each of her languages as of now, if she is to be queued."""
         record = self.records[vid]
-        if not record.is_queued:
-            return
-        calls = self._calls(vid, now_ms)
-        self.ranks[vid] = {code: _rank(entry, calls) for code, entry in record.languages.items()}
+        ranks = {}
+        if record.is_queued:
+            calls = self._calls(vid, now_ms)
+            ranks = {code: _rank(entry, calls) for code, entry in record.languages.items()}
+        self.records[vid] = replace(record, queued_ranks=ranks)
 
     def _requeue(self, vid: int, outcome: Outcome, now_ms: int) -> None:
         record = self.records[vid]
@@ -228,7 +228,6 @@ class ReferenceAvailability:
         record = VolunteerRecord(record.languages, record.checked_in, at)
         if not record.languages:
             del self.records[vid]
-            self.ranks.pop(vid, None)
             return
         self.records[vid] = record
         self._queue(vid, now_ms)

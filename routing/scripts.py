@@ -13,7 +13,7 @@ from importlib import resources
 import redis
 from redis.commands.core import Script
 
-SCRIPT_NAMES = ("reserve", "confirm", "release", "renew", "set_volunteer")
+SCRIPT_NAMES = ("reserve", "confirm", "release", "renew", "set_volunteer", "unqueue")
 
 
 @cache
@@ -33,3 +33,4 @@ class Scripts:
         self.release: Script = client.register_script(source("release"))
         self.renew: Script = client.register_script(source("renew"))
         self.set_volunteer: Script = client.register_script(source("set_volunteer"))
+        self.unqueue: Script = client.register_script(source("unqueue"))

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from routing.keys import QueueEntry
 from routing.model import VolunteerRecord, VolunteerState, state_of
-from routing.policy import Tier, split_score
+from routing.policy import Tier
 
 _LATER = {  # how the volunteers who cannot take a call now are listed: soonest first
     VolunteerState.WRAPUP: 0,
@@ -42,20 +43,20 @@ class StatusEntry:
 def explain(
     language: str,
     records: Mapping[int, VolunteerRecord],
-    queue: Sequence[tuple[int, float]],
+    queue: Sequence[QueueEntry],
     now_ms: int,
 ) -> list[StatusEntry]:
     """Every volunteer on shift for ``language``, free ones first in the order of the queue.
 
-    ``queue`` is the language's queue as stored: ``(volunteer id, score)``, best first.
+    ``queue`` is the language's queue as stored, best first.
     """
-    scores = dict(queue)
+    queued = {e.volunteer_id for e in queue}
     free_ids = [
-        vid
-        for vid, score in queue
-        if split_score(score)[1] <= now_ms
-        and state_of(records.get(vid), now_ms) is VolunteerState.FREE
-        and language in records[vid].languages
+        e.volunteer_id
+        for e in queue
+        if e.available_at_ms <= now_ms
+        and state_of(records.get(e.volunteer_id), now_ms) is VolunteerState.FREE
+        and language in records[e.volunteer_id].languages
     ]
     regular_free = any(records[vid].languages[language].tier is not Tier.BACKUP for vid in free_ids)
     position = {vid: i for i, vid in enumerate(free_ids, start=1)}
@@ -73,7 +74,7 @@ def explain(
             if entry.tier is Tier.BACKUP and regular_free:
                 reason += "; backup: offered a call only when no regular volunteer is free"
         elif state is VolunteerState.FREE:
-            where = "not in the queue" if vid not in scores else "at a wrong place in the queue"
+            where = "not in the queue" if vid not in queued else "at a wrong place in the queue"
             reason = f"should be free but is {where}: run `helpline routing rebuild`"
         elif state is VolunteerState.WRAPUP:
             seconds = -(-(record.available_at_ms - now_ms) // 1000)

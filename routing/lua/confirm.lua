@@ -1,59 +1,54 @@
 -- confirm: the volunteer answered and accepted: ringing -> on call, with the
 -- call lease. Every other volunteer the call key holds is released at once,
--- back to her place in the queues (outcome "cancelled"). Idempotent.
+-- back to her place in the queue (outcome "cancelled"). Idempotent.
 --
 -- KEYS[1]      volunteers hash      (member -> volunteer record, JSON)
 -- KEYS[2]      calls hash           (call key -> call record, JSON)
 -- KEYS[3]      leases zset          (call key -> lease expiry, ms)
 -- KEYS[4]      today's calls hash   (member -> calls taken today)
--- KEYS[5..]    the language queues, in the order of the codes in ARGV[2]
--- ARGV[1]      rank span (ms)
--- ARGV[2]      language codes of KEYS[5..], comma-separated
--- ARGV[3]      highest rank that calls taken today can add
--- ARGV[4]      call key
--- ARGV[5]      member of the volunteer who accepted
--- ARGV[6]      now (ms)
--- ARGV[7]      call lease (ms)
+-- KEYS[5]      queue zset           (entries "<lang>|<rank>|<available-at>|<member>")
+-- ARGV[1]      highest rank that calls taken today can add
+-- ARGV[2]      call key
+-- ARGV[3]      member of the volunteer who accepted
+-- ARGV[4]      now (ms)
+-- ARGV[5]      call lease (ms)
 -- Returns {1, released members} when the call key holds her, else {0, {}}.
 
-local span = tonumber(ARGV[1])
-local max_calls_rank = tonumber(ARGV[3])
-local call_key = ARGV[4]
-local accepted = ARGV[5]
-local now = tonumber(ARGV[6])
+local max_calls_rank = tonumber(ARGV[1])
+local call_key = ARGV[2]
+local accepted = ARGV[3]
+local now = tonumber(ARGV[4])
 
-local queue_of = {}
-local n = 5
-for code in string.gmatch(ARGV[2], '[^,]+') do
-  queue_of[code] = KEYS[n]
-  n = n + 1
+local function entry(code, rank, at, member)
+  return string.format('%s|%03d|%013d|%s', code, rank, at, member)
 end
 
--- Put a released volunteer back in the queues of her languages, available at `at`.
+-- Put a released volunteer back in the queue for her languages, available at
+-- `at` (the previous one, if `at` is nil), ranked with today's calls.
 local function requeue(member, at)
   local raw = redis.call('HGET', KEYS[1], member)
   if not raw then return end
   local v = cjson.decode(raw)
-  v.call, v.held, v.prev_at = nil, nil, nil
-  v.at = at
+  v.at = at or v.prev_at or now
+  v.call, v.held, v.prev_at, v.ranks = nil, nil, nil, nil
   if next(v.langs) == nil then
     redis.call('HDEL', KEYS[1], member)
     return
   end
-  redis.call('HSET', KEYS[1], member, cjson.encode(v))
-  if not v.checked_in then return end
-  local calls
-  for code, entry in pairs(v.langs) do
-    local q = queue_of[code]
-    if q then
-      local rank = entry[2]
-      if entry[3] == 1 then
+  if v.checked_in then
+    local calls
+    v.ranks = {}
+    for code, e in pairs(v.langs) do
+      local rank = e[2]
+      if e[3] == 1 then
         calls = calls or tonumber(redis.call('HGET', KEYS[4], member) or 0)
         rank = rank + math.min(calls, max_calls_rank)
       end
-      redis.call('ZADD', q, rank * span + at, member)
+      v.ranks[code] = rank
+      redis.call('ZADD', KEYS[5], 0, entry(code, rank, v.at, member))
     end
   end
+  redis.call('HSET', KEYS[1], member, cjson.encode(v))
 end
 
 local raw = redis.call('HGET', KEYS[2], call_key)
@@ -69,8 +64,7 @@ if mine[2] == 'on_call' then return {1, {}} end
 local released = {}
 for _, h in ipairs(held) do
   if h[1] ~= accepted then
-    local v = cjson.decode(redis.call('HGET', KEYS[1], h[1]))
-    requeue(h[1], v.prev_at or now)
+    requeue(h[1], nil)
     released[#released + 1] = h[1]
   end
 end
@@ -78,5 +72,5 @@ local v = cjson.decode(redis.call('HGET', KEYS[1], accepted))
 v.held = 'on_call'
 redis.call('HSET', KEYS[1], accepted, cjson.encode(v))
 redis.call('HSET', KEYS[2], call_key, cjson.encode({held = {{accepted, 'on_call'}}}))
-redis.call('ZADD', KEYS[3], now + tonumber(ARGV[7]), call_key)
+redis.call('ZADD', KEYS[3], now + tonumber(ARGV[5]), call_key)
 return {1, released}

@@ -1,5 +1,5 @@
 -- release: the call key lets go of everybody it holds. Each goes back to the
--- queues of the languages she is on shift for (if checked in):
+-- queue for the languages she is on shift for (if checked in):
 --   talked    -> after her wrap-up rest (and one more call counted today)
 --   missed    -> at the end of the queue (no answer, declined)
 --   cancelled -> where she was before the call
@@ -12,64 +12,62 @@
 -- KEYS[3]      leases zset          (call key -> lease expiry, ms)
 -- KEYS[4]      finished zset        (call key -> end of its idempotency window, ms)
 -- KEYS[5]      today's calls hash   (member -> calls taken today)
--- KEYS[6..]    the language queues, in the order of the codes in ARGV[2]
--- ARGV[1]      rank span (ms)
--- ARGV[2]      language codes of KEYS[6..], comma-separated
--- ARGV[3]      highest rank that calls taken today can add
--- ARGV[4]      call key
--- ARGV[5]      now (ms)
--- ARGV[6]      outcome: talked | missed | cancelled | lapsed
--- ARGV[7]      wrap-up rest (ms)
--- ARGV[8]      idempotency window (ms)
--- ARGV[9]      how long today's calls hash is kept (ms)
--- ARGV[10]     "1": release only if the lease has lapsed (lease <= now)
+-- KEYS[6]      queue zset           (entries "<lang>|<rank>|<available-at>|<member>")
+-- ARGV[1]      highest rank that calls taken today can add
+-- ARGV[2]      call key
+-- ARGV[3]      now (ms)
+-- ARGV[4]      outcome: talked | missed | cancelled | lapsed
+-- ARGV[5]      wrap-up rest (ms)
+-- ARGV[6]      idempotency window (ms)
+-- ARGV[7]      how long today's calls hash is kept (ms)
+-- ARGV[8]      "1": release only if the lease has lapsed (lease <= now)
 -- Returns {released members, their outcomes}.
 
-local span = tonumber(ARGV[1])
-local max_calls_rank = tonumber(ARGV[3])
-local call_key = ARGV[4]
-local now = tonumber(ARGV[5])
-local outcome = ARGV[6]
+local max_calls_rank = tonumber(ARGV[1])
+local call_key = ARGV[2]
+local now = tonumber(ARGV[3])
+local outcome = ARGV[4]
 
-if ARGV[10] == '1' then
+if ARGV[8] == '1' then
   local lease = redis.call('ZSCORE', KEYS[3], call_key)
   if not lease or tonumber(lease) > now then return {{}, {}} end
 end
 local raw = redis.call('HGET', KEYS[2], call_key)
-if not raw then return {{}, {}} end
-
-local queue_of = {}
-local n = 6
-for code in string.gmatch(ARGV[2], '[^,]+') do
-  queue_of[code] = KEYS[n]
-  n = n + 1
+if not raw then
+  redis.call('ZREM', KEYS[3], call_key) -- a lease without a call: drop it
+  return {{}, {}}
 end
 
--- Put a released volunteer back in the queues of her languages, available at `at`.
+local function entry(code, rank, at, member)
+  return string.format('%s|%03d|%013d|%s', code, rank, at, member)
+end
+
+-- Put a released volunteer back in the queue for her languages, available at
+-- `at` (the previous one, if `at` is nil), ranked with today's calls.
 local function requeue(member, at)
   local rec = redis.call('HGET', KEYS[1], member)
   if not rec then return end
   local v = cjson.decode(rec)
-  v.call, v.held, v.prev_at = nil, nil, nil
-  v.at = at
+  v.at = at or v.prev_at or now
+  v.call, v.held, v.prev_at, v.ranks = nil, nil, nil, nil
   if next(v.langs) == nil then
     redis.call('HDEL', KEYS[1], member)
     return
   end
-  redis.call('HSET', KEYS[1], member, cjson.encode(v))
-  if not v.checked_in then return end
-  local calls
-  for code, entry in pairs(v.langs) do
-    local q = queue_of[code]
-    if q then
-      local rank = entry[2]
-      if entry[3] == 1 then
+  if v.checked_in then
+    local calls
+    v.ranks = {}
+    for code, e in pairs(v.langs) do
+      local rank = e[2]
+      if e[3] == 1 then
         calls = calls or tonumber(redis.call('HGET', KEYS[5], member) or 0)
         rank = rank + math.min(calls, max_calls_rank)
       end
-      redis.call('ZADD', q, rank * span + at, member)
+      v.ranks[code] = rank
+      redis.call('ZADD', KEYS[6], 0, entry(code, rank, v.at, member))
     end
   end
+  redis.call('HSET', KEYS[1], member, cjson.encode(v))
 end
 
 local members, outcomes = {}, {}
@@ -81,12 +79,11 @@ for _, h in ipairs(cjson.decode(raw).held) do
   end
   local at = now
   if result == 'talked' then
-    at = now + tonumber(ARGV[7])
+    at = now + tonumber(ARGV[5])
     redis.call('HINCRBY', KEYS[5], member, 1)
-    redis.call('PEXPIRE', KEYS[5], tonumber(ARGV[9]))
+    redis.call('PEXPIRE', KEYS[5], tonumber(ARGV[7]))
   elseif result == 'cancelled' then
-    local rec = redis.call('HGET', KEYS[1], member)
-    at = (rec and cjson.decode(rec).prev_at) or now
+    at = nil
   end
   requeue(member, at)
   members[#members + 1] = member
@@ -94,5 +91,5 @@ for _, h in ipairs(cjson.decode(raw).held) do
 end
 redis.call('HDEL', KEYS[2], call_key)
 redis.call('ZREM', KEYS[3], call_key)
-redis.call('ZADD', KEYS[4], now + tonumber(ARGV[8]), call_key)
+redis.call('ZADD', KEYS[4], now + tonumber(ARGV[6]), call_key)
 return {members, outcomes}

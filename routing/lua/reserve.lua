@@ -7,26 +7,28 @@
 -- KEYS[2]      calls hash       (call key -> call record, JSON)
 -- KEYS[3]      leases zset      (call key -> lease expiry, ms)
 -- KEYS[4]      finished zset    (call key -> end of its idempotency window, ms)
--- KEYS[5..]    the language queues (member -> rank * span + available-at ms),
---              in the order of the codes in ARGV[2]
--- ARGV[1]      rank span (ms)
--- ARGV[2]      language codes of KEYS[5..], comma-separated
--- ARGV[3]      backup rank: ranks >= it are taken only when no lower (regular) rank was
--- ARGV[4]      call key
--- ARGV[5]      now (ms)
--- ARGV[6]      ring lease (ms)
--- ARGV[7]      idempotency window (ms), kept for a call key that got nobody
--- ARGV[8]      position (1-based) of the call's language among the queues
--- ARGV[9]      count: how many volunteers to take
--- ARGV[10]     peek: extra queue members to read, for the decision log
--- ARGV[11..]   members to exclude (already tried for this call)
--- Returns {status, taken members, considered {member, score, ...}, queue size}
--- with status "new", or "replayed" when the call key was seen before.
+-- KEYS[5]      queue zset       (entries "<lang>|<rank>|<available-at>|<member>", score 0)
+-- ARGV[1]      backup rank: ranks >= it are taken only when no regular rank was
+-- ARGV[2]      call key
+-- ARGV[3]      now (ms)
+-- ARGV[4]      ring lease (ms)
+-- ARGV[5]      idempotency window (ms), kept for a call key that got nobody
+-- ARGV[6]      language code
+-- ARGV[7]      count: how many volunteers to take
+-- ARGV[8]      explain: -1 to return no explanation (quicker); else how many
+--              extra queue entries to read for the decision log
+-- ARGV[9..]    members to exclude (already tried for this call)
+-- Returns {status, taken members, considered entries, entries of the language};
+-- status is "new", or "replayed" when the call key was seen before; considered
+-- is empty and the count 0 unless asked to explain.
 
-local span = tonumber(ARGV[1])
-local backup_rank = tonumber(ARGV[3])
-local call_key = ARGV[4]
-local now = tonumber(ARGV[5])
+local function entry(code, rank, at, member)
+  return string.format('%s|%03d|%013d|%s', code, rank, at, member)
+end
+
+local backup_rank = tonumber(ARGV[1])
+local call_key = ARGV[2]
+local now = tonumber(ARGV[3])
 
 local call = redis.call('HGET', KEYS[2], call_key)
 if call then
@@ -40,65 +42,70 @@ if window then
   redis.call('ZREM', KEYS[4], call_key)
 end
 
-local queue_of = {}
-local n = 5
-for code in string.gmatch(ARGV[2], '[^,]+') do
-  queue_of[code] = KEYS[n]
-  n = n + 1
-end
-local queue = KEYS[4 + tonumber(ARGV[8])]
-local count = tonumber(ARGV[9])
-local peek = tonumber(ARGV[10])
+local code = ARGV[6]
+local prefix = code .. '|'
+local count = tonumber(ARGV[7])
+local explain = tonumber(ARGV[8]) >= 0
+local peek = math.max(tonumber(ARGV[8]), 0)
 local excluded, n_excluded = {}, 0
-for i = 11, #ARGV do
+for i = 9, #ARGV do
   excluded[ARGV[i]] = true
   n_excluded = n_excluded + 1
 end
 
--- Walk the queue rank by rank; within a rank, members whose available-at time
--- has come are those with scores in [rank * span, rank * span + now].
+-- Walk the language's entries rank by rank; within a rank, those whose
+-- available-at time has come are the range [block, block .. now .. '|~'].
 local taken, records, considered = {}, {}, {}
 local rank = 0
 local regular_taken = false
 while #taken < count and not (rank >= backup_rank and regular_taken) do
-  local low = rank * span
-  local found = redis.call('ZRANGEBYSCORE', queue, low, low + now, 'WITHSCORES',
-    'LIMIT', 0, count - #taken + n_excluded + peek)
-  for i = 1, #found, 2 do
-    local member = found[i]
-    considered[#considered + 1] = member
-    considered[#considered + 1] = found[i + 1]
-    if #taken < count and not excluded[member] then
-      local raw = redis.call('HGET', KEYS[1], member)
-      local v = raw and cjson.decode(raw)
-      if v and not v.call then
-        taken[#taken + 1] = member
-        records[#records + 1] = v
-        regular_taken = regular_taken or rank < backup_rank
-      else
-        redis.call('ZREM', queue, member) -- stray member: heal, never hand it out
+  local block = prefix .. string.format('%03d|', rank)
+  local offset = 0
+  repeat
+    local found = redis.call('ZRANGEBYLEX', KEYS[5], '[' .. block,
+      '[' .. block .. string.format('%013d', now) .. '|~',
+      'LIMIT', offset, count - #taken + n_excluded + peek)
+    local healed = 0
+    for _, e in ipairs(found) do
+      local member = string.sub(e, -12)
+      if explain then considered[#considered + 1] = e end
+      if #taken < count and not excluded[member] then
+        local raw = redis.call('HGET', KEYS[1], member)
+        local v = raw and cjson.decode(raw)
+        if v and not v.call and v.ranks and v.ranks[code]
+            and entry(code, v.ranks[code], v.at, member) == e then
+          taken[#taken + 1] = member
+          records[#records + 1] = v
+          regular_taken = regular_taken or rank < backup_rank
+        else
+          redis.call('ZREM', KEYS[5], e) -- a stale entry: heal, never hand it out
+          healed = healed + 1
+        end
       end
     end
-  end
+    offset = offset + #found - healed
+  until healed == 0 or #taken >= count
   if #taken >= count then break end
-  local following = redis.call('ZRANGEBYSCORE', queue, low + span, '+inf', 'WITHSCORES',
+  local following = redis.call('ZRANGEBYLEX', KEYS[5], '(' .. block .. '~', '[' .. prefix .. '~',
     'LIMIT', 0, 1)
   if #following == 0 then break end
-  rank = math.floor(tonumber(following[2]) / span)
+  rank = tonumber(string.sub(following[1], #prefix + 1, #prefix + 3))
 end
 
+local size = 0
+if explain then size = redis.call('ZLEXCOUNT', KEYS[5], '[' .. prefix, '[' .. prefix .. '~') end
 if #taken == 0 then
-  redis.call('ZADD', KEYS[4], now + tonumber(ARGV[7]), call_key)
-  return {'new', {}, considered, redis.call('ZCARD', queue)}
+  redis.call('ZADD', KEYS[4], now + tonumber(ARGV[5]), call_key)
+  return {'new', {}, considered, size}
 end
 
 local held = {}
 for i, member in ipairs(taken) do
   local v = records[i]
-  for code in pairs(v.langs) do
-    local q = queue_of[code]
-    if q then redis.call('ZREM', q, member) end
+  for c, r in pairs(v.ranks) do
+    redis.call('ZREM', KEYS[5], entry(c, r, v.at, member))
   end
+  v.ranks = nil
   v.call = call_key
   v.held = 'ringing'
   v.prev_at = v.at
@@ -106,5 +113,5 @@ for i, member in ipairs(taken) do
   held[i] = {member, 'ringing'}
 end
 redis.call('HSET', KEYS[2], call_key, cjson.encode({held = held}))
-redis.call('ZADD', KEYS[3], now + tonumber(ARGV[6]), call_key)
-return {'new', taken, considered, redis.call('ZCARD', queue)}
+redis.call('ZADD', KEYS[3], now + tonumber(ARGV[4]), call_key)
+return {'new', taken, considered, size}

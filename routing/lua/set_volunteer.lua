@@ -2,31 +2,33 @@
 -- volunteer (the languages she is on shift for now, and whether she is checked
 -- in) and queue her accordingly. Idempotent.
 -- A volunteer held by a call is not disturbed: her new languages are stored
--- and apply when the call releases her. A free volunteer keeps her place; one
--- who just started, or checked in again, is idle from now (her wrap-up rest,
--- if any, still counts). A hold that no call record knows of is dropped.
+-- and apply when the call releases her. A free volunteer keeps her place (her
+-- ranks are recomputed, e.g. with today's calls); one who just started, or
+-- checked in again, is idle from now (her wrap-up rest, if any, still counts).
+-- A hold that no call record knows of is dropped.
 --
 -- KEYS[1]      volunteers hash      (member -> volunteer record, JSON)
 -- KEYS[2]      calls hash           (call key -> call record, JSON)
 -- KEYS[3]      today's calls hash   (member -> calls taken today)
--- KEYS[4..]    the language queues, in the order of the codes in ARGV[2]
--- ARGV[1]      rank span (ms)
--- ARGV[2]      language codes of KEYS[4..], comma-separated
--- ARGV[3]      highest rank that calls taken today can add
--- ARGV[4]      member
--- ARGV[5]      now (ms)
--- ARGV[6]      "1" when checked in, "0" when paused
--- ARGV[7]      her languages, JSON {code: [tier, base rank, counts calls 0|1]};
+-- KEYS[4]      queue zset           (entries "<lang>|<rank>|<available-at>|<member>")
+-- ARGV[1]      highest rank that calls taken today can add
+-- ARGV[2]      member
+-- ARGV[3]      now (ms)
+-- ARGV[4]      "1" when checked in, "0" when paused
+-- ARGV[5]      her languages, JSON {code: [tier, base rank, counts calls 0|1]};
 --              {} means off shift in every language
 -- Returns 1 when she is queued (free or resting), else 0.
 
-local span = tonumber(ARGV[1])
-local max_calls_rank = tonumber(ARGV[3])
-local member = ARGV[4]
-local now = tonumber(ARGV[5])
-local checked_in = ARGV[6] == '1'
-local langs = cjson.decode(ARGV[7])
+local max_calls_rank = tonumber(ARGV[1])
+local member = ARGV[2]
+local now = tonumber(ARGV[3])
+local checked_in = ARGV[4] == '1'
+local langs = cjson.decode(ARGV[5])
 local on_shift = next(langs) ~= nil
+
+local function entry(code, rank, at)
+  return string.format('%s|%03d|%013d|%s', code, rank, at, member)
+end
 
 local raw = redis.call('HGET', KEYS[1], member)
 local v = raw and cjson.decode(raw)
@@ -43,6 +45,10 @@ if v and v.call then
     v.call, v.held, v.prev_at = nil, nil, nil
   end
 end
+if v and v.ranks then
+  for code, rank in pairs(v.ranks) do redis.call('ZREM', KEYS[4], entry(code, rank, v.at)) end
+  v.ranks = nil
+end
 local was_queued = v and not v.call and v.checked_in and next(v.langs) ~= nil
 
 if not on_shift then
@@ -52,31 +58,26 @@ if not on_shift then
   elseif v then
     redis.call('HDEL', KEYS[1], member)
   end
-elseif not v then
-  v = {at = now}
-end
-if v and on_shift then
-  v.langs = langs
-  v.checked_in = checked_in
-  if not v.call and checked_in and not was_queued then v.at = math.max(v.at, now) end
-  redis.call('HSET', KEYS[1], member, cjson.encode(v))
+  return 0
 end
 
-local queued = on_shift and checked_in and not v.call
-local calls
-local n = 4
-for code in string.gmatch(ARGV[2], '[^,]+') do
-  local entry = queued and langs[code]
-  if entry then
-    local rank = entry[2]
-    if entry[3] == 1 then
+v = v or {at = now}
+v.langs = langs
+v.checked_in = checked_in
+local queued = checked_in and not v.call
+if queued then
+  if not was_queued then v.at = math.max(v.at, now) end
+  local calls
+  v.ranks = {}
+  for code, e in pairs(langs) do
+    local rank = e[2]
+    if e[3] == 1 then
       calls = calls or tonumber(redis.call('HGET', KEYS[3], member) or 0)
       rank = rank + math.min(calls, max_calls_rank)
     end
-    redis.call('ZADD', KEYS[n], rank * span + v.at, member)
-  else
-    redis.call('ZREM', KEYS[n], member)
+    v.ranks[code] = rank
+    redis.call('ZADD', KEYS[4], 0, entry(code, rank, v.at))
   end
-  n = n + 1
 end
+redis.call('HSET', KEYS[1], member, cjson.encode(v))
 return queued and 1 or 0

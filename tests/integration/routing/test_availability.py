@@ -338,3 +338,12 @@ def test_backups_of_several_ranks_fill_a_simultaneous_ring_when_no_regular_is_fr
     router.set_volunteer(3, {"so": "primary"})
     assert router.reserve("so", "call-b", count=2) == [3]
     assert router.reserve("so", "call-c", count=2) == [2, 1]
+
+
+def test_a_lease_whose_call_record_is_gone_is_swept_away(
+    router: Availability, redis_client: redis.Redis, clock: FakeClock
+) -> None:
+    for i in range(5):
+        redis_client.zadd(router.keys.leases, {f"lost-{i}": 0})
+    assert router.expire_leases(batch=2) == []
+    assert redis_client.zcard(router.keys.leases) == 0

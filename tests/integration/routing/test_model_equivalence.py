@@ -1,8 +1,8 @@
 """Random sequences of shift changes, check-ins, reservations, confirmations,
 releases, lease renewals and expiries and clock jumps, applied both to the Redis
 implementation and to the pure reference model (:mod:`routing.reference`): after
-every step they must agree on every volunteer's state, every queue (members and
-exact scores) and every call's holders.
+every step they must agree on every volunteer record, every queue entry, every
+call, lease and idempotency window, and on the answers of the reading methods.
 """
 
 from __future__ import annotations
@@ -22,9 +22,8 @@ from hypothesis.stateful import (
 )
 
 from routing.availability import Availability
-from routing.keys import member_id
+from routing.keys import member_id, queue_entry
 from routing.model import CallRecord, VolunteerRecord
-from routing.policy import score
 from routing.reference import ReferenceAvailability
 
 from .conftest import START, FakeClock
@@ -158,9 +157,8 @@ class RoutingMachine(RuleBasedStateMachine):
         pipe.hgetall(keys.calls)
         pipe.zrange(keys.leases, 0, -1, withscores=True)
         pipe.zrange(keys.finished, 0, -1, withscores=True)
-        for language in LANGS:
-            pipe.zrange(keys.queue(language), 0, -1, withscores=True)
-        volunteers, calls, leases, finished, *queues = pipe.execute()
+        pipe.zrange(keys.queue, 0, -1)
+        volunteers, calls, leases, finished, queue = pipe.execute()
         model = self.model
         assert {member_id(m): VolunteerRecord.from_json(r) for m, r in volunteers.items()} == (
             model.records
@@ -170,13 +168,12 @@ class RoutingMachine(RuleBasedStateMachine):
         }
         assert {k.decode(): int(t) for k, t in leases} == model.leases
         assert {k.decode(): int(t) for k, t in finished} == model.finished
-        for language, stored in zip(LANGS, queues, strict=True):
-            expected = sorted(
-                (score(model.ranks[vid][language], record.available_at_ms), vid)
-                for vid, record in model.records.items()
-                if record.is_queued and language in record.languages
-            )
-            assert [(int(s), member_id(m)) for m, s in stored] == expected, language
+        expected = sorted(
+            queue_entry(code, rank, record.available_at_ms, vid)
+            for vid, record in model.records.items()
+            for code, rank in record.queued_ranks.items()
+        )
+        assert [e.decode() for e in queue] == expected
 
     @invariant()
     def same_answers_to_questions(self) -> None:

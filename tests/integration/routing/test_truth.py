@@ -7,7 +7,7 @@ import redis
 
 from routing.availability import Availability
 from routing.drift import DriftKind
-from routing.keys import member
+from routing.keys import queue_entry
 from routing.model import VolunteerState as S
 from routing.model import VolunteerTruth
 from routing.status import format_status
@@ -50,10 +50,12 @@ def test_check_reports_drift_and_rebuild_repairs_it(
 ) -> None:
     truth = {vid: VolunteerTruth(["so"]) for vid in (1, 2, 3)}
     router.rebuild(truth)
-    keys = router.keys
-    redis_client.zrem(keys.queue("so"), member(1))  # lost from the queue
-    redis_client.zadd(keys.queue("ar"), {member(2): 0})  # in a queue not hers
-    redis_client.zadd(keys.queue("so"), {member(9): 0})  # not a volunteer at all
+    queue = router.keys.queue
+    (first,) = redis_client.zrangebylex(queue, "[so|", "[so|~", start=0, num=1)
+    redis_client.zrem(queue, first)  # 1 is lost from the queue
+    now = router.now_ms()
+    redis_client.zadd(queue, {queue_entry("ar", 0, now, 2): 0})  # a language not hers
+    redis_client.zadd(queue, {queue_entry("so", 0, now - 5, 9): 0})  # not a volunteer at all
     truth[4] = VolunteerTruth(["ar"])  # a shift Redis has not heard of
     found = {(d.volunteer_id, d.kind, d.language) for d in router.check(truth)}
     assert found == {
@@ -62,6 +64,8 @@ def test_check_reports_drift_and_rebuild_repairs_it(
         (9, DriftKind.STRAY, "so"),
         (4, DriftKind.MISSING, None),
     }
+    assert router.reserve("so", "call-x") == [2]  # the entry for 9 is skipped and dropped
+    router.release("call-x", outcome="cancelled")
     router.rebuild(truth)
     assert router.check(truth) == []
     assert router.reserve("so", "call-a", count=3) == [1, 2, 3]

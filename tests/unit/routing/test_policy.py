@@ -1,4 +1,4 @@
-"""The pure policy: ranks, scores and the choice of volunteers."""
+"""The pure policy: ranks and the choice of volunteers."""
 
 from __future__ import annotations
 
@@ -7,15 +7,13 @@ import pytest
 from routing.exceptions import UnknownPolicyError, UnknownTierError
 from routing.policy import (
     BACKUP_RANK,
-    RANK_SPAN_MS,
     Candidate,
     Tier,
     choose,
     day_of,
     get_policy,
     parse_languages,
-    score,
-    split_score,
+    parse_policy_setting,
 )
 
 NOW = 1_700_000_000_000
@@ -53,12 +51,6 @@ def test_parse_languages_reads_a_mapping_or_a_collection() -> None:
         parse_languages("so")
 
 
-def test_score_round_trips_and_orders_rank_before_time() -> None:
-    assert split_score(score(191, NOW)) == (191, NOW)
-    assert score(1, 0) > score(0, RANK_SPAN_MS - 1)
-    assert float(score(191, NOW)) == score(191, NOW)  # exact in a double
-
-
 def test_choose_takes_the_longest_idle_free_ones_and_skips_those_resting() -> None:
     candidates = [
         Candidate(1, 0, NOW - 10),
@@ -83,3 +75,15 @@ def test_day_of_uses_the_given_time_zone() -> None:
     midnight_utc = 1_700_006_400_000  # 2023-11-15 00:00 UTC
     assert day_of(midnight_utc - 1) == "2023-11-14"
     assert day_of(midnight_utc - 1, ZoneInfo("Europe/Oslo")) == "2023-11-15"
+
+
+def test_policy_setting() -> None:
+    assert parse_policy_setting("so=fewest_calls, fa = tiers,") == {
+        "so": "fewest_calls",
+        "fa": "tiers",
+    }
+    assert parse_policy_setting("") == {}
+    with pytest.raises(UnknownPolicyError):
+        parse_policy_setting("so=random")
+    with pytest.raises(ValueError):
+        parse_policy_setting("so")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from routing.keys import QueueEntry
 from routing.model import LanguageEntry, VolunteerRecord, VolunteerState
-from routing.policy import BACKUP_RANK, Tier, score
+from routing.policy import BACKUP_RANK, Tier
 from routing.status import duration, explain, format_status
 
 NOW = 1_700_000_000_000
@@ -33,9 +34,9 @@ def test_every_on_shift_volunteer_is_listed_with_her_reason() -> None:
         7: VolunteerRecord({"ar": PRIMARY}, True, NOW),  # not on shift for so
     }
     queue = [
-        (1, score(0, NOW - 300_000)),
-        (3, score(0, NOW + 42_000)),
-        (2, score(BACKUP_RANK, NOW - 60_000)),
+        QueueEntry("so", 0, NOW - 300_000, 1),
+        QueueEntry("so", 0, NOW + 42_000, 3),
+        QueueEntry("so", BACKUP_RANK, NOW - 60_000, 2),
     ]
     entries = explain("so", records, queue, NOW)
     assert [(e.volunteer_id, e.state, e.position) for e in entries] == [
@@ -61,7 +62,7 @@ def test_a_free_volunteer_missing_from_the_queue_is_pointed_out() -> None:
 
 def test_format_status_is_a_table_with_a_summary() -> None:
     records = {1: record(NOW - 5000), 2: record(NOW + 1000)}
-    queue = [(1, score(0, NOW - 5000)), (2, score(0, NOW + 1000))]
+    queue = [QueueEntry("so", 0, NOW - 5000, 1), QueueEntry("so", 0, NOW + 1000, 2)]
     text = format_status("so", explain("so", records, queue, NOW), policy="longest_idle")
     lines = text.splitlines()
     assert lines[0] == "so (longest_idle): 1 of 2 on shift can take a call now"
