@@ -1,7 +1,10 @@
 """The router's Lua scripts, registered once per Redis client.
 
-Each script is a constant file in ``routing/lua`` (read once per process, never
-assembled from pieces); ``register_script`` computes its SHA, and calls go by
+Each script is a constant file in ``routing/lua``, read once per process;
+``confirm`` and ``release`` both put released volunteers back in the queue, so
+that code is written once, in ``requeue.lua``, and put in front of each of
+them as it is read (plain concatenation of two constant files, never string
+formatting). ``register_script`` computes the SHA, and calls go by
 ``EVALSHA``, loading the script into the server only when it does not know it.
 """
 
@@ -14,6 +17,7 @@ import redis
 from redis.commands.core import Script
 
 SCRIPT_NAMES = ("reserve", "confirm", "release", "renew", "set_volunteer", "unqueue")
+PRELUDED = ("confirm", "release")  # scripts that start with requeue.lua
 
 
 @cache
@@ -21,7 +25,11 @@ def source(name: str) -> str:
     """The text of ``routing/lua/<name>.lua``."""
     if name not in SCRIPT_NAMES:
         raise KeyError(name)
-    return resources.files("routing.lua").joinpath(f"{name}.lua").read_text(encoding="utf-8")
+    folder = resources.files("routing.lua")
+    text = folder.joinpath(f"{name}.lua").read_text(encoding="utf-8")
+    if name in PRELUDED:
+        text = folder.joinpath("requeue.lua").read_text(encoding="utf-8") + "\n" + text
+    return text
 
 
 class Scripts:

@@ -5,51 +5,20 @@
 -- KEYS[1]      volunteers hash      (member -> volunteer record, JSON)
 -- KEYS[2]      calls hash           (call key -> call record, JSON)
 -- KEYS[3]      leases zset          (call key -> lease expiry, ms)
--- KEYS[4]      today's calls hash   (member -> calls taken today)
--- KEYS[5]      queue zset           (entries "<lang>|<rank>|<available-at>|<member>")
+-- KEYS[4]      finished zset        (not used here: the layout release.lua has)
+-- KEYS[5]      today's calls hash   (member -> calls taken today)
+-- KEYS[6]      queue zset           (entries "<lang>|<rank>|<available-at>|<member>")
 -- ARGV[1]      highest rank that calls taken today can add
 -- ARGV[2]      call key
 -- ARGV[3]      member of the volunteer who accepted
 -- ARGV[4]      now (ms)
 -- ARGV[5]      call lease (ms)
 -- Returns {1, released members} when the call key holds her, else {0, {}}.
+-- Uses the shared prelude requeue.lua.
 
-local max_calls_rank = tonumber(ARGV[1])
 local call_key = ARGV[2]
 local accepted = ARGV[3]
 local now = tonumber(ARGV[4])
-
-local function entry(code, rank, at, member)
-  return string.format('%s|%03d|%013d|%s', code, rank, at, member)
-end
-
--- Put a released volunteer back in the queue for her languages, available at
--- `at` (the previous one, if `at` is nil), ranked with today's calls.
-local function requeue(member, at)
-  local raw = redis.call('HGET', KEYS[1], member)
-  if not raw then return end
-  local v = cjson.decode(raw)
-  v.at = at or v.prev_at or now
-  v.call, v.held, v.prev_at, v.ranks = nil, nil, nil, nil
-  if next(v.langs) == nil then
-    redis.call('HDEL', KEYS[1], member)
-    return
-  end
-  if v.checked_in then
-    local calls
-    v.ranks = {}
-    for code, e in pairs(v.langs) do
-      local rank = e[2]
-      if e[3] == 1 then
-        calls = calls or tonumber(redis.call('HGET', KEYS[4], member) or 0)
-        rank = rank + math.min(calls, max_calls_rank)
-      end
-      v.ranks[code] = rank
-      redis.call('ZADD', KEYS[5], 0, entry(code, rank, v.at, member))
-    end
-  end
-  redis.call('HSET', KEYS[1], member, cjson.encode(v))
-end
 
 local raw = redis.call('HGET', KEYS[2], call_key)
 if not raw then return {0, {}} end
@@ -64,7 +33,7 @@ if mine[2] == 'on_call' then return {1, {}} end
 local released = {}
 for _, h in ipairs(held) do
   if h[1] ~= accepted then
-    requeue(h[1], nil)
+    requeue(h[1], nil, now)
     released[#released + 1] = h[1]
   end
 end

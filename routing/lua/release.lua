@@ -21,9 +21,8 @@
 -- ARGV[6]      idempotency window (ms)
 -- ARGV[7]      how long today's calls hash is kept (ms)
 -- ARGV[8]      "1": release only if the lease has lapsed (lease <= now)
--- Returns {released members, their outcomes}.
+-- Returns {released members, their outcomes}. Uses the shared prelude requeue.lua.
 
-local max_calls_rank = tonumber(ARGV[1])
 local call_key = ARGV[2]
 local now = tonumber(ARGV[3])
 local outcome = ARGV[4]
@@ -36,38 +35,6 @@ local raw = redis.call('HGET', KEYS[2], call_key)
 if not raw then
   redis.call('ZREM', KEYS[3], call_key) -- a lease without a call: drop it
   return {{}, {}}
-end
-
-local function entry(code, rank, at, member)
-  return string.format('%s|%03d|%013d|%s', code, rank, at, member)
-end
-
--- Put a released volunteer back in the queue for her languages, available at
--- `at` (the previous one, if `at` is nil), ranked with today's calls.
-local function requeue(member, at)
-  local rec = redis.call('HGET', KEYS[1], member)
-  if not rec then return end
-  local v = cjson.decode(rec)
-  v.at = at or v.prev_at or now
-  v.call, v.held, v.prev_at, v.ranks = nil, nil, nil, nil
-  if next(v.langs) == nil then
-    redis.call('HDEL', KEYS[1], member)
-    return
-  end
-  if v.checked_in then
-    local calls
-    v.ranks = {}
-    for code, e in pairs(v.langs) do
-      local rank = e[2]
-      if e[3] == 1 then
-        calls = calls or tonumber(redis.call('HGET', KEYS[5], member) or 0)
-        rank = rank + math.min(calls, max_calls_rank)
-      end
-      v.ranks[code] = rank
-      redis.call('ZADD', KEYS[6], 0, entry(code, rank, v.at, member))
-    end
-  end
-  redis.call('HSET', KEYS[1], member, cjson.encode(v))
 end
 
 local members, outcomes = {}, {}
@@ -85,7 +52,7 @@ for _, h in ipairs(cjson.decode(raw).held) do
   elseif result == 'cancelled' then
     at = nil
   end
-  requeue(member, at)
+  requeue(member, at, now)
   members[#members + 1] = member
   outcomes[#outcomes + 1] = result
 end
