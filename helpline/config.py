@@ -69,6 +69,8 @@ DEFAULTS: dict[str, Any] = {
     },
     "EMERGENCY_NUMBER": None,  # the coordinators' duty phone, dialled in degraded mode
     "SERVICE_TIMEOUT_SECONDS": 0.3,  # Redis/database answer budget inside a webhook
+    "WEBHOOK_BUDGET_SECONDS": 0.8,  # a caller step that takes longer: duty phone at once
+    "WEBHOOK_THREADS": 16,  # threads per process that run caller steps
     # Volunteers' SMS (docs/volunteers.md)
     "CHECKIN_POLICY": "automatic",  # "automatic": on shift = available; "sms": she sends ON
     "REMINDER_MINUTES_BEFORE": 60,  # SMS reminder before each shift; 0: none

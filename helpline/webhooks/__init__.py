@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar, cast
 
 from flask import Flask, Response, abort, current_app, request, url_for
@@ -60,6 +61,12 @@ def twilio_webhook(view: F) -> F:
 
 def init_app(app: Flask) -> None:
     from helpline.webhooks import sms, voice
+
+    # Caller-leg steps run here, so a webhook can answer within its budget even
+    # when a service hangs (see voice.caller_step).
+    app.extensions["helpline.webhook_pool"] = ThreadPoolExecutor(
+        max_workers=int(app.config["WEBHOOK_THREADS"]), thread_name_prefix="webhook"
+    )
 
     if app.config["DEV_SKIP_SIGNATURES"]:
         log.warning(

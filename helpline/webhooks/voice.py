@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from concurrent.futures import TimeoutError as FutureTimeout
 from pathlib import Path
+from typing import cast
 
 import redis
-from flask import Blueprint, current_app, request
+from flask import Blueprint, copy_current_request_context, current_app, request
 from sqlalchemy.exc import SQLAlchemyError
 from twilio.twiml.voice_response import VoiceResponse
 
@@ -77,17 +79,36 @@ def _int(name: str, default: int = 0) -> int:
 
 def caller_step(step: Callable[[CallFlow], VoiceResponse], language: str | None = None
                 ) -> VoiceResponse:
-    """Run a step of the caller's leg; if a service is down, forward to the duty phone."""
+    """Run a step of the caller's leg within the webhook budget.
+
+    If Redis or the database fails, or does not answer before
+    ``WEBHOOK_BUDGET_SECONDS`` (a server that accepts connections but never
+    answers can hold a database connect for seconds), the caller is forwarded
+    to the duty phone at once. The step runs in the app's small thread pool so
+    that the budget holds whatever the step is waiting for.
+    """
+    run = copy_current_request_context(lambda: step(flow()))
+    future = current_app.extensions["helpline.webhook_pool"].submit(run)
     try:
-        return step(flow())
+        return cast(VoiceResponse, future.result(timeout=current_app.config[
+            "WEBHOOK_BUDGET_SECONDS"]))
+    except FutureTimeout:
+        return degraded(TimeoutError("no answer within the webhook budget"), language)
     except SERVICE_ERRORS as exc:
         return degraded(exc, language)
 
 
+def _culprit(exc: Exception) -> str:
+    if isinstance(exc, redis.exceptions.RedisError):
+        return "Redis"
+    if isinstance(exc, SQLAlchemyError):
+        return "the database"
+    return "Redis or the database"
+
+
 def degraded(exc: Exception, language_code: str | None) -> VoiceResponse:
     log.error("degraded mode: %s did not answer (%s); forwarding to the duty phone",
-              "Redis" if isinstance(exc, redis.exceptions.RedisError) else "the database",
-              type(exc).__name__)
+              _culprit(exc), type(exc).__name__)
     voicing = get_voicing()
     catalog = voicing.catalog
     try:
@@ -102,7 +123,7 @@ def degraded(exc: Exception, language_code: str | None) -> VoiceResponse:
         "outcome": Outcome.EMERGENCY.value,
         "wait_seconds": 0, "talk_seconds": 0, "tries": 0, "volunteer_id": None,
     })
-    if not isinstance(exc, redis.exceptions.RedisError):
+    if isinstance(exc, SQLAlchemyError):
         try:  # so the status callback does not close it as an ordinary call
             get_live().states.update(ref, ended=Outcome.EMERGENCY.value)
         except redis.exceptions.RedisError:

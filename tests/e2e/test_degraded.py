@@ -80,3 +80,63 @@ def test_database_down_record_written_when_it_is_back(
     from helpline.live import get_live
 
     assert get_live(app).availability.state(1).value == "free"
+
+
+class BlackHole:
+    """A TCP server on loopback that accepts connections and never answers."""
+
+    def __init__(self) -> None:
+        import socket
+        import threading
+
+        self.server = socket.create_server(("127.0.0.1", 0))
+        self.port = self.server.getsockname()[1]
+        self.open: list[Any] = []
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.server.accept()
+            except OSError:
+                return
+            self.open.append(connection)
+
+    def still_waiting(self) -> int:
+        """Connections whose client has not given up yet."""
+        import select
+
+        waiting = 0
+        for connection in self.open:
+            readable, _, _ = select.select([connection], [], [], 0)
+            if not readable or connection.recv(1, 0x40):  # MSG_DONTWAIT; b"" = closed
+                waiting += 1
+        return waiting
+
+    def close(self) -> None:
+        self.server.close()
+        for connection in self.open:
+            connection.close()
+
+
+def test_a_database_that_never_answers_does_not_hold_up_the_caller(
+    app: Flask, app_config: dict[str, Any], tmp_path: Path
+) -> None:
+    from .test_call_flow import add_volunteer, sync
+
+    add_volunteer(app, "amina", "+4791000001", ["so"])
+    sync(app)
+    hole = BlackHole()
+    try:
+        stuck = broken_app(
+            app_config, tmp_path,
+            DATABASE_URL=f"postgresql+psycopg://nobody@127.0.0.1:{hole.port}/helpline",
+        )
+        call = CallWalk(webhooks_for(stuck), CALLER)
+        doc = call.press(call.incoming(), digits_of(app, "so"))
+        assert forwards_to_duty_phone(doc)
+        # answered while the database connection was still hanging, not after it failed
+        assert hole.still_waiting() >= 1
+    finally:
+        hole.close()
