@@ -142,13 +142,22 @@ class CallFlow:
         return self._choose(ref, self.catalog.local)
 
     def dial_result(
-        self, ref: str, language_code: str, attempt: int, dial_status: str, duration: int
+        self, ref: str, language_code: str, attempt: int, dial_status: str, duration: int,
+        bridged: bool | None = None,
     ) -> VoiceResponse:
-        """The ``<Dial>`` ended: after a talk, or with nobody accepting."""
+        """The ``<Dial>`` ended: after a talk, or with nobody accepting.
+
+        ``bridged`` is Twilio's ``DialBridged`` when it is sent: False after a
+        volunteer accepted means the caller hung up before she was put through.
+        """
         language = self.catalog.get(language_code)
         state = self.states.load(ref)
         key = reservation_key(ref, attempt)
         if state is not None and state.answered_attempt == attempt:
+            if bridged is False:  # accepted, but the caller was gone before the bridge
+                self.availability.release(key, outcome="cancelled")
+                self.states.update(ref, unbridged=1)
+                return twiml.words_then_hangup(self.voicing, language, ["goodbye"])
             self.availability.release(key, outcome="talked")
             self.states.update(ref, talk_seconds=duration)
             return twiml.words_then_hangup(self.voicing, language, ["goodbye"])
@@ -193,7 +202,7 @@ class CallFlow:
         if state is None:
             return  # already closed (a retried callback), or never started here
         if state.attempt:
-            talked = state.answered_attempt == state.attempt
+            talked = state.answered_attempt == state.attempt and not state.unbridged
             self.availability.release(state.call_key, outcome="talked" if talked else "cancelled")
         outcome = self._write_record(state, call_status, duration)
         self.states.delete(ref)
@@ -417,7 +426,7 @@ class CallFlow:
             wait_seconds=_wait_seconds(state, ended),
             talk_seconds=_talk_seconds(state, ended),
             tries=len(state.tried),
-            volunteer_id=state.answered_by,
+            volunteer_id=None if state.unbridged else state.answered_by,
         )
         with self.db.unit_of_work() as session:
             session.add(record)
@@ -432,7 +441,7 @@ class CallFlow:
 def _outcome(state: CallState) -> Outcome:
     if state.ended == Outcome.EMERGENCY.value:
         return Outcome.EMERGENCY
-    if state.answered_by is not None:
+    if state.answered_by is not None and not state.unbridged:
         return Outcome.ANSWERED
     if state.ended == Outcome.NO_VOLUNTEER.value:
         return Outcome.NOT_ANSWERED if state.tried else Outcome.NO_VOLUNTEER
@@ -449,7 +458,7 @@ def _wait_seconds(state: CallState, ended: float) -> int:
 
 
 def _talk_seconds(state: CallState, ended: float) -> int:
-    if state.talk_seconds or state.answered_at is None:
+    if state.talk_seconds or state.answered_at is None or state.unbridged:
         return state.talk_seconds
     return max(0, round(ended - state.answered_at))  # the status came before the dial action
 

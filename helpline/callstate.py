@@ -27,6 +27,7 @@ class CallState:
     answered_attempt: int | None = None
     talk_seconds: int = 0
     ended: str | None = None  # set when the service itself ended the call with words
+    unbridged: bool = False  # a volunteer accepted, but the caller was gone before the bridge
     menu_attempts: int = 0
 
     @property
@@ -103,6 +104,7 @@ class CallStates:
             answered_attempt=whole("answered_attempt"),
             talk_seconds=whole("talk_seconds") or 0,
             ended=data.get("ended"),
+            unbridged=data.get("unbridged") == "1",
             menu_attempts=whole("menu_attempts") or 0,
         )
 

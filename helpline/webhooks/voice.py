@@ -158,7 +158,11 @@ def dial_result() -> VoiceResponse:
     ref, language = _ref(), request.args.get("lang", "")
     attempt, duration = _int("attempt", 1), _int("DialCallDuration")
     status = request.form.get("DialCallStatus", "")
-    return caller_step(lambda f: f.dial_result(ref, language, attempt, status, duration), language)
+    raw_bridged = request.form.get("DialBridged")
+    bridged = None if raw_bridged is None else raw_bridged.lower() == "true"
+    return caller_step(
+        lambda f: f.dial_result(ref, language, attempt, status, duration, bridged), language
+    )
 
 
 @bp.post("/hold")

@@ -238,3 +238,20 @@ def test_simultaneous_ringing_first_to_accept_gets_the_call(
     call.hangs_up(90)
     [record] = records(app)
     assert record.outcome == "answered" and record.tries == 2
+
+
+def test_caller_gone_before_the_bridge_is_not_counted_answered(
+    app: Flask, webhooks: Webhooks, two_somali: tuple[int, int]
+) -> None:
+    call = CallWalk(webhooks, CALLER)
+    dial_doc = call.press(call.incoming(), digits_of(app, "so"))
+    child, screening, _ = call.screen(dial_doc)
+    call.volunteer_presses(screening, child, "1")
+    # she hung up while the volunteer heard "connecting you now": no bridge
+    call.dial_ends(dial_doc, "completed", duration=3, bridged=False)
+    call.hangs_up(duration=25)
+    [record] = records(app)
+    assert record.outcome == "abandoned"
+    assert record.volunteer_id is None and record.talk_seconds == 0
+    availability = get_live(app).availability
+    assert sorted(availability.state(v).value for v in two_somali) == ["free", "free"]
