@@ -130,11 +130,14 @@ def test_edit_deactivate_reactivate_and_audit(
     assert hodan.name == "Hodan Ali" and hodan.locale == "nb"
     assert hodan.responsible_for() == {"so", "ti"}
 
+    other = app.test_client()
+    assert login(other, *SOMALI).status_code == 302
+    assert other.get("/coordinator/").status_code == 200
     active = f"/coordinator/accounts/{hodan.id}/active"
     assert post_form(active, {"active": "0"}, page="/coordinator/accounts").status_code == 302
     assert account(app, SOMALI[0]).active is False  # type: ignore[union-attr]
-    other = app.test_client()
-    assert login(other, *SOMALI).status_code == 200  # a deactivated account cannot log in
+    assert other.get("/coordinator/").status_code == 302  # her open session is over
+    assert login(other, *SOMALI).status_code == 200  # and she cannot log in again
     assert other.get("/coordinator/").status_code == 302
     post_form(active, {"active": "1"}, page="/coordinator/accounts")
     assert login(other, *SOMALI).status_code == 302
