@@ -154,6 +154,7 @@ class Account(Base):
     locale: Mapped[str] = mapped_column(String(8), default="en")
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
 
     languages: Mapped[list[AccountLanguage]] = relationship(
         back_populates="account", cascade="all, delete-orphan", lazy="selectin"

@@ -6,7 +6,8 @@ rate-limited in Redis. Pages speak Norwegian, Danish or English, chosen per
 account (Flask-Babel). An administrator sees and edits everything; a coordinator
 edits only the languages she is responsible for.
 
-Modules, one concern each: ``auth`` (accounts, login, roles), ``volunteers``,
+Modules, one concern each: ``auth`` (accounts, login, roles), ``accounts``
+(administrators manage accounts), ``volunteers``,
 ``board`` (who is on shift now, live), ``coverage`` (the heatmap), ``shifts``
 (week view and editing), ``stats`` (anonymous figures, SVG charts, CSV),
 ``audit`` (who changed what), ``commands`` (``helpline users ...``).
@@ -47,6 +48,7 @@ def _secret_key(app: Flask) -> str:
 
 def init_app(app: Flask) -> None:
     from helpline.coordinator import (  # noqa: F401  (each module adds its views to bp)
+        accounts,
         audit,
         auth,
         board,

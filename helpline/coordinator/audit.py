@@ -1,4 +1,5 @@
-"""The audit log: who (a coordinator) changed which volunteer or shift, when.
+"""The audit log: who (a coordinator) changed which volunteer, shift or account,
+when.
 
 Written in the same unit of work as the change itself, so a change and its
 entry are committed together or not at all. Entries never hold a phone number:

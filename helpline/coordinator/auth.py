@@ -86,8 +86,20 @@ def me() -> User:
 # -- accounts -------------------------------------------------------------------
 
 
+MIN_PASSWORD_LENGTH = 10
+
+
 class AccountError(ValueError):
     """An account that cannot be created as asked (message in plain words)."""
+
+
+def password_hash(password: str) -> str:
+    """The argon2 hash of a password that follows the rules (10+ characters)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            f"the password must have at least {MIN_PASSWORD_LENGTH} characters"
+        )
+    return hasher.hash(password)
 
 
 def create_account(
@@ -104,14 +116,13 @@ def create_account(
     username = username.strip().lower()
     if not username:
         raise AccountError("the user name is empty")
-    if len(password) < 10:
-        raise AccountError("the password must have at least 10 characters")
+    hashed = password_hash(password)
     if session.scalar(select(Account).where(Account.username == username)):
         raise AccountError(f"there is already an account called {username!r}")
     account = Account(
         username=username,
         name=name or username,
-        password_hash=hasher.hash(password),
+        password_hash=hashed,
         role=role.value,
         locale=locale,
         active=True,
@@ -191,6 +202,7 @@ def login() -> Response | str:
         with get_db().unit_of_work() as session:
             account = authenticate(session, who, str(form.password.data))
             if account is not None:
+                account.last_login_at = datetime.now(UTC)
                 session.commit()
                 login_user(User.of(account))
                 limiter.reset(who, where)

@@ -153,8 +153,23 @@ def test_a_coordinator_day_in_the_browser(app: Flask, page: Any, tmp_path: Path)
     download.value.save_as(saved)
     assert saved.read_text().startswith("period,language,calls,answered")
     shot(page, "statistics")
+    # an account for a Tigrinya coordinator, made on the Accounts page
+    page.click("nav >> text=Accounts")
+    page.click("text=Add an account")
+    form = page.locator("#account-form")
+    form.locator("input[name=username]").fill("amal")
+    form.locator("input[name=name]").fill("Amal T.")
+    form.locator("input[name=languages][value=ti]").check()
+    form.locator("input[name=password]").fill("tigrinya-pw-1")
+    form.locator("input[name=password2]").fill("tigrinya-pw-1")
+    form.locator("button[type=submit]").click()
+    page.wait_for_selector("text=Created the account amal.")
+    assert page.is_visible("#accounts tr[data-username=amal] >> text=Tigrinya")
+    shot(page, "accounts")
+
     page.click("nav >> text=Audit log")
     assert page.is_visible("text=shift.add_weekly")
+    assert page.is_visible("text=account.create")
     shot(page, "audit")
 
     # her own language for the interface

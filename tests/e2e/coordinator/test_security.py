@@ -11,7 +11,7 @@ from flask.testing import FlaskClient
 
 from .conftest import ADMIN, csrf_of, login
 
-SAMPLE_VALUES = {"volunteer_id": "1", "language": "so"}
+SAMPLE_VALUES = {"volunteer_id": "1", "language": "so", "account_id": "1"}
 
 
 def coordinator_rules(app: Flask, method: str) -> list[str]:
@@ -31,6 +31,8 @@ def coordinator_rules(app: Flask, method: str) -> list[str]:
 def test_every_page_but_login_requires_a_session(app: Flask, client: FlaskClient) -> None:
     pages = coordinator_rules(app, "GET")
     assert len(pages) >= 10
+    assert {"/coordinator/accounts", "/coordinator/accounts/new",
+            "/coordinator/accounts/1"} <= set(pages)
     for path in pages:
         response = client.get(path)
         assert response.status_code == 302, path
@@ -47,7 +49,8 @@ def test_every_form_rejects_a_missing_csrf_token(
     forms = coordinator_rules(app, "POST")
     assert {"/coordinator/logout", "/coordinator/volunteers/new",
             "/coordinator/shifts/so/edit", "/coordinator/shifts/import",
-            "/coordinator/locale"} <= set(forms)
+            "/coordinator/locale", "/coordinator/accounts/new", "/coordinator/accounts/1",
+            "/coordinator/accounts/1/password", "/coordinator/accounts/1/active"} <= set(forms)
     for path in forms:
         response = as_admin.post(path, data={"name": "X", "phone": "+4790000001",
                                              "action": "add_weekly"})

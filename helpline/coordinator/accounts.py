@@ -1,0 +1,239 @@
+"""Coordinator accounts, managed by administrators: list, create, edit, set a new
+password, deactivate and reactivate.
+
+The same rules as ``helpline users create``: passwords of 10+ characters,
+hashed with argon2 (:func:`helpline.coordinator.auth.password_hash`); languages
+from languages.yaml. An administrator may not deactivate or demote herself, so
+there is always at least one active administrator. Every change is written to
+the audit log in the same unit of work; a password never is.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from helpline.coordinator import audit, bp
+from helpline.coordinator.auth import (
+    MIN_PASSWORD_LENGTH,
+    AccountError,
+    admin_required,
+    create_account,
+    me,
+    password_hash,
+)
+from helpline.coordinator.i18n import INTERFACE_LOCALES, helpline_languages
+from helpline.db import get_db
+from helpline.models import Account, AccountLanguage, Role
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,99}$")
+
+
+class AccountForm(FlaskForm):  # type: ignore[misc]
+    """What an administrator edits on any account (languages come as checkboxes)."""
+
+    name = StringField("name", validators=[DataRequired(), Length(max=200)])
+    # plain values (the template shows translated labels)
+    role = SelectField("role", choices=[r.value for r in Role])
+    locale = SelectField("locale", choices=list(INTERFACE_LOCALES))
+
+
+class NewAccountForm(AccountForm):
+    username = StringField("username", validators=[DataRequired(), Length(max=100)])
+    password = PasswordField("password", validators=[DataRequired(), Length(max=200)])
+    password2 = PasswordField("password2", validators=[DataRequired(), Length(max=200)])
+
+
+class PasswordForm(FlaskForm):  # type: ignore[misc]
+    password = PasswordField("password", validators=[DataRequired(), Length(max=200)])
+    password2 = PasswordField("password2", validators=[DataRequired(), Length(max=200)])
+
+
+def _languages_from_form() -> list[str]:
+    known = {lang.code for lang in helpline_languages()}
+    return sorted({code for code in request.form.getlist("languages") if code in known})
+
+
+def _password_problems(password: str, repeated: str) -> list[str]:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return [_("The password must have at least %(count)d characters.",
+                  count=MIN_PASSWORD_LENGTH)]
+    if password != repeated:
+        return [_("The two passwords differ.")]
+    return []
+
+
+def _summary(account: Account) -> str:
+    """For the audit log: never a password or its hash."""
+    languages = ",".join(sorted(account.responsible_for())) or "-"
+    return (f"{account.name}; role {account.role}; languages {languages}; "
+            f"interface {account.locale}")
+
+
+def _other_active_admins(session: Session, account: Account) -> int:
+    return session.scalar(
+        select(func.count()).select_from(Account).where(
+            Account.role == Role.ADMIN.value, Account.active.is_(True), Account.id != account.id
+        )
+    ) or 0
+
+
+def _render_form(form: AccountForm, account: Account | None, languages: list[str],
+                 password_form: PasswordForm | None = None) -> str:
+    return render_template(
+        "coordinator/account_form.html",
+        form=form,
+        account=account,
+        chosen=set(languages),
+        languages=helpline_languages(),
+        password_form=password_form or PasswordForm(formdata=None),
+        min_password=MIN_PASSWORD_LENGTH,
+        is_me=account is not None and account.id == me().id,
+    )
+
+
+def _account(session: Session, account_id: int) -> Account:
+    account = session.get(Account, account_id)
+    if account is None:
+        abort(404)
+    return account
+
+
+@bp.get("/accounts")
+@admin_required
+def accounts() -> str:
+    with get_db().unit_of_work() as session:
+        people = list(session.scalars(select(Account).order_by(Account.username)))
+        return render_template("coordinator/accounts.html", accounts=people)
+
+
+@bp.route("/accounts/new", methods=["GET", "POST"])
+@admin_required
+def account_new() -> Response | str:
+    form = NewAccountForm()
+    languages: list[str] = []
+    if request.method == "GET":
+        form.role.data = Role.COORDINATOR.value
+        form.locale.data = "nb"
+        return _render_form(form, None, languages)
+    languages = _languages_from_form()
+    if not form.validate_on_submit():
+        flash(_("Please fill in every field."), "error")
+        return _render_form(form, None, languages)
+    username = str(form.username.data).strip().lower()
+    problems: list[str] = []
+    if not USERNAME.match(username):
+        problems.append(_("A user name has only letters a-z, digits and . _ @ -"))
+    problems += _password_problems(str(form.password.data), str(form.password2.data))
+    with get_db().unit_of_work() as session:
+        if not problems:
+            try:
+                account = create_account(
+                    session, username=username, name=str(form.name.data).strip(),
+                    password=str(form.password.data), role=Role(form.role.data),
+                    languages=languages, locale=str(form.locale.data),
+                )
+            except AccountError:
+                problems.append(_("There is already an account called %(name)s.",
+                                  name=username))
+            else:
+                audit.record(session, "account.create", f"account {username}",
+                             _summary(account))
+                session.commit()
+                flash(_("Created the account %(name)s.", name=username), "info")
+                return redirect(url_for("coordinator.accounts"))
+    for problem in problems:
+        flash(problem, "error")
+    return _render_form(form, None, languages)
+
+
+@bp.route("/accounts/<int:account_id>", methods=["GET", "POST"])
+@admin_required
+def account_edit(account_id: int) -> Response | str:
+    form = AccountForm()
+    with get_db().unit_of_work() as session:
+        account = _account(session, account_id)
+        if request.method == "GET":
+            form.name.data = account.name
+            form.role.data = account.role
+            form.locale.data = account.locale
+            return _render_form(form, account, sorted(account.responsible_for()))
+        languages = _languages_from_form()
+        if not form.validate_on_submit():
+            flash(_("Please fill in every field."), "error")
+            return _render_form(form, account, languages)
+        role = str(form.role.data)
+        if account.is_admin and role != Role.ADMIN.value:
+            refusal = None
+            if account.id == me().id:
+                refusal = _("You cannot take the administrator role from yourself.")
+            elif account.active and not _other_active_admins(session, account):
+                refusal = _("There must always be an active administrator.")
+            if refusal:
+                flash(refusal, "error")
+                return _render_form(form, account, languages)
+        account.name = str(form.name.data).strip()
+        account.role = role
+        account.locale = str(form.locale.data)
+        rows = {row.language: row for row in account.languages}
+        account.languages = [rows.get(code) or AccountLanguage(language=code)
+                             for code in languages]
+        session.flush()
+        audit.record(session, "account.edit", f"account {account.username}", _summary(account))
+        session.commit()
+        flash(_("Saved %(name)s.", name=account.name), "info")
+    return redirect(url_for("coordinator.accounts"))
+
+
+@bp.post("/accounts/<int:account_id>/password")
+@admin_required
+def account_password(account_id: int) -> Response | str:
+    form = PasswordForm()
+    with get_db().unit_of_work() as session:
+        account = _account(session, account_id)
+        problems = (_password_problems(str(form.password.data or ""),
+                                       str(form.password2.data or ""))
+                    if form.validate_on_submit() else [_("Please fill in every field.")])
+        if problems:
+            for problem in problems:
+                flash(problem, "error")
+            edit = AccountForm(formdata=None, obj=account)
+            return _render_form(edit, account, sorted(account.responsible_for()), form)
+        account.password_hash = password_hash(str(form.password.data))
+        audit.record(session, "account.password", f"account {account.username}",
+                     "new password set")
+        session.commit()
+        flash(_("New password set for %(name)s.", name=account.name), "info")
+    return redirect(url_for("coordinator.accounts"))
+
+
+@bp.post("/accounts/<int:account_id>/active")
+@admin_required
+def account_active(account_id: int) -> Response:
+    """Deactivate (she can no longer log in; her session ends) or reactivate."""
+    active = request.form.get("active") == "1"
+    with get_db().unit_of_work() as session:
+        account = _account(session, account_id)
+        if not active and account.id == me().id:
+            flash(_("You cannot deactivate your own account."), "error")
+            return redirect(url_for("coordinator.accounts"))
+        if not active and account.is_admin and not _other_active_admins(session, account):
+            flash(_("There must always be an active administrator."), "error")
+            return redirect(url_for("coordinator.accounts"))
+        account.active = active
+        audit.record(session, "account.activate" if active else "account.deactivate",
+                     f"account {account.username}", account.name)
+        session.commit()
+        if active:
+            flash(_("%(name)s is active again.", name=account.name), "info")
+        else:
+            flash(_("%(name)s is deactivated.", name=account.name), "info")
+    return redirect(url_for("coordinator.accounts"))
