@@ -41,9 +41,16 @@ def test_every_file_has_the_keys_of_the_english_file(path: Path) -> None:
     assert other["reviewed"] in (True, False)
 
 
+def test_every_helpline_language_has_a_file() -> None:
+    codes = {language.code for language in load_catalog(local="nb").languages}
+    codes |= {language.code for language in load_catalog(local="da").languages}
+    assert codes - {path.stem for path in FILES} == set()
+
+
 # What a text tells her to send, as the action it must be; the words are found
-# as capitals (ON, OFF, PAUSE 30, STATUS, or the local PÅ, AV, AF) and each must
-# be one the parser knows, so that a translated word cannot slip in.
+# as Latin capitals (ON, OFF, PAUSE 30, STATUS, or the local PÅ, AV, AF; a Korean
+# particle may follow: ON을) and each must be one the parser knows, so that a
+# translated word cannot slip in.
 SENDS = {
     "help": {"on", "off", "pause", "status"},
     "checked_out": {"on"},
@@ -53,7 +60,7 @@ SENDS = {
     "reminder_sms": {"on"},
     "missed_pause": {"on"},
 }
-_COMMAND = re.compile(r"(?<![^\W\d_])[A-ZÆØÅ]{2,}(?: \d+)?(?![^\W\d_])")
+_COMMAND = re.compile(r"(?<![A-Za-zÆØÅæøå])[A-ZÆØÅ]{2,}(?: \d+)?(?![A-Za-zÆØÅæøå\d])")
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: p.stem)
