@@ -1,8 +1,9 @@
 """The SMS texts volunteers receive, in their preferred language.
 
-One file per language, ``helpline/prompts/sms/<code>.yaml`` (English, Norwegian
-and Danish so far). A volunteer whose language has no file gets the local
-language's texts, and English stands in for the local language if it has none.
+One file per language, ``helpline/prompts/sms/<code>.yaml``; a file may also
+carry ``reviewed`` and ``notes`` (the translator's remarks). A volunteer whose
+language has no file gets the local language's texts, and English stands in for
+the local language if it has none.
 Every file is checked when the service starts: each text present, with exactly
 its placeholders, so a translator's slip shows at once and not in an SMS.
 """
@@ -77,7 +78,7 @@ def read_texts(path: Path) -> SmsTexts:
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
     if not isinstance(document, dict):
         raise SmsTextError(f"{path}: expected 'name: text' lines")
-    unknown = set(document) - set(TEXTS) - {"topics", "reviewed"}
+    unknown = set(document) - set(TEXTS) - {"topics", "reviewed", "notes"}
     if unknown:
         raise SmsTextError(f"{path}: unknown text(s): {', '.join(sorted(unknown))}")
     texts: dict[str, str] = {}

@@ -21,7 +21,9 @@ from .volunteer_sms import add_volunteer, sms, sync, volunteer
 KARI = "+4791000021"  # Norwegian
 EMMA = "+4791000022"  # English
 LINE = "+4791000023"  # Danish
-ASHA = "+4791000024"  # Somali: no SMS texts of her own, gets the local language's
+ASHA = "+4791000024"  # Somali
+AMINA = "+4791000025"  # Arabic
+ALMAZ = "+4791000026"  # a language with no SMS texts: gets the local language's
 STRANGER = "+4798000099"
 
 
@@ -108,10 +110,47 @@ def test_help_in_each_language(app: Flask, webhooks: Webhooks) -> None:
     add_volunteer(app, "emma", EMMA, ["en"], preferred="en")
     add_volunteer(app, "line", LINE, ["so"], preferred="da")
     add_volunteer(app, "asha", ASHA, ["so"], preferred="so")
+    add_volunteer(app, "amina", AMINA, ["ar"], preferred="ar")
+    # "am" stands for a language added to languages.yaml before its SMS texts
+    add_volunteer(app, "almaz", ALMAZ, ["so"], preferred="am")
     assert sms(webhooks, KARI, "hjelp")[1][0].startswith("Send PÅ for å ta samtaler")
     assert sms(webhooks, EMMA, "HELP")[1][0].startswith("Send ON to take calls")
     assert sms(webhooks, LINE, "hjælp")[1][0].startswith("Send PÅ for at tage opkald")
-    assert sms(webhooks, ASHA, "?")[1][0].startswith("Send PÅ for å ta samtaler")
+    assert sms(webhooks, ASHA, "?")[1][0].startswith("Soo dir ON si aad wicitaano u qaadato")
+    assert sms(webhooks, AMINA, "help")[1][0].startswith("أرسلي ON لتلقي المكالمات")
+    assert sms(webhooks, ALMAZ, "HELP")[1][0].startswith("Send PÅ for å ta samtaler")
+
+
+def test_a_somali_volunteer_is_answered_in_somali(app: Flask, webhooks: Webhooks) -> None:
+    vid = add_volunteer(app, "asha", ASHA, ["so"], preferred="so")
+    sync(app)
+    _, [reply] = sms(webhooks, ASHA, "STATUS")
+    assert reply == (
+        "Maanta: 00:00-00:00 (Af-Soomaali). Hadda: waad shaqeynaysaa, waad diyaar tahay."
+    )
+    _, [reply] = sms(webhooks, ASHA, "help")
+    assert reply == (
+        "Soo dir ON si aad wicitaano u qaadato, OFF si aad u joojiso, PAUSE 30 nasasho "
+        "30 daqiiqo ah, STATUS si aad maalintaada u aragto."
+    )
+    _, [reply] = sms(webhooks, ASHA, "OFF")
+    assert reply.startswith("Shaqada waad ka baxday.") and "Soo dir ON" in reply
+    assert state(app, vid) == VolunteerState.PAUSED
+    _, [reply] = sms(webhooks, ASHA, "status")
+    assert reply.endswith("Hadda: shaqo kuma jirtid.")
+    _, [reply] = sms(webhooks, ASHA, "hooyo")  # not a command: sorry, then the help
+    assert reply.startswith("Waan ka xumahay, ma aan fahmin. Soo dir ON")
+
+
+def test_an_arabic_volunteer_is_answered_in_arabic(app: Flask, webhooks: Webhooks) -> None:
+    add_volunteer(app, "amina", AMINA, ["ar", "so"], preferred="ar")
+    sync(app)
+    _, [reply] = sms(webhooks, AMINA, "status")
+    assert reply == "اليوم: 00:00-00:00 (العربية, الصومالية). الآن: في المناوبة، متاحة للمكالمات."
+    _, [reply] = sms(webhooks, AMINA, "PAUSE 15")
+    assert reply.startswith("استراحة حتى الساعة ") and reply.endswith("أرسلي ON لإنهائها قبله.")
+    _, [reply] = sms(webhooks, AMINA, "STATUS")
+    assert "الآن: استراحة حتى الساعة " in reply
 
 
 @pytest.mark.parametrize("body", ["", "   ", "hello there", "PAUSE abc", "x" * 2000, "ONN"])
