@@ -166,7 +166,6 @@ class CallFlow:
             return twiml.words_then_hangup(self.voicing, language, ["goodbye"])
         missed = self.availability.release(key, outcome="missed")
         self._report(lambda events: events.missed(missed))
-        state = self.states.load(ref)
         rung = len(state.tried) if state else attempt
         if dial_status not in RETRYABLE or rung >= self.settings.max_dial_tries:
             return self._nobody(ref, language, attempt + 1, hold_round=self._hold_rounds(language))

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from helpline.models import Volunteer
-from helpline.schedule_store import KnownLanguages, load_schedule
+from helpline.schedule_store import KnownLanguages, current_schedule
 from routing.availability import Availability
 from routing.model import VolunteerTruth
 from schedules.model import Schedule
@@ -44,7 +44,7 @@ def is_paused(volunteer: Volunteer, now: datetime) -> bool:
 def on_shift_now(session: Session, now: datetime, known: KnownLanguages) -> Truth:
     """Every active volunteer on shift at ``now``: her languages with their routing
     tier, and whether she is checked in (not off duty or paused by her own choice)."""
-    schedule = load_schedule(session, known)
+    schedule = current_schedule(session, known)
     if schedule is None:
         return {}
     by_key = {v.key: v for v in session.scalars(select(Volunteer))}
