@@ -2,7 +2,8 @@
 
 Pure domain code: no Flask, no Redis, no SQLAlchemy (checked by import-linter in
 CI). It takes plain values and returns plain values; the service wires it to the
-database and the router. Only PyYAML and the standard library are used.
+database and the router. Besides the standard library it uses ruamel.yaml (to
+read files keeping every line) and pydantic (to check them).
 
 The pieces, each in one place:
 
@@ -15,7 +16,9 @@ The pieces, each in one place:
 - ``coverage``    a week's coverage, its gaps, a language's hours in plain words
 - ``report``      the coverage report as text
 - ``validation``  checks against the known volunteers and languages
+- ``yaml_files``  reading any YAML file with every problem at file:line
 - ``yaml_io``     the coordinators' schedule files (``volunteers``: the volunteers file)
+- ``yaml_dump``   writing a schedule built in code as files
 
 The names most callers need are importable from here.
 """

@@ -11,8 +11,11 @@ and bulk imports reach it::
                                       # secondary; or a mapping {so: primary, nb: backup}
         preferred_language: nb        # optional: the language the service speaks to her
 
-Every problem is reported with its line, all at once, as for schedules. Problem
-messages never repeat a phone number.
+The shape of the file is the pydantic models below, read by
+:mod:`schedules.yaml_files` (ruamel.yaml, values as written); the checks against
+the helpline's languages and levels, and across volunteers (a phone number used
+twice), follow. Every problem is reported with its line, all at once, as for
+schedules. Problem messages never repeat a phone number.
 """
 
 from __future__ import annotations
@@ -20,15 +23,26 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from pathlib import Path
+from typing import Annotated
 
-import yaml
+from pydantic import ConfigDict, Discriminator, Field, Tag
 
 from schedules.exceptions import Problem, ScheduleError, did_you_mean
 from schedules.model import Volunteer
-from schedules.yaml_nodes import NodeReader
+from schedules.yaml_files import (
+    KEY,
+    Droppable,
+    Fields,
+    OneOrMore,
+    Text,
+    YamlFile,
+    YamlModel,
+    parsed,
+)
+from schedules.yaml_files import Path as YamlPath
 
 LEVELS = ("primary", "secondary", "backup")
-KEY = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+KEY_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 E164 = re.compile(r"\+[1-9]\d{6,14}")
 
 
@@ -54,18 +68,33 @@ def loads_volunteers(
     levels: Collection[str] = LEVELS,
 ) -> dict[str, Volunteer]:
     """The volunteers listed in ``text`` (named ``file`` in problems)."""
-    reader = NodeReader(file)
+    document = YamlFile(text, file)
+    top = document.check(_VolunteersFile)
     found: dict[str, Volunteer] = {}
     phones: dict[str, str] = {}
-    root = reader.compose(text)
-    top = None if root is None else reader.fields(root, "the file", required=("volunteers",))
-    pairs = reader.mapping(top["volunteers"], "volunteers") if top and "volunteers" in top else ()
-    for key, entry in pairs or ():
-        volunteer = _volunteer(reader, key, entry, set(known_languages), levels, phones)
-        if volunteer is not None:
-            found[volunteer.key] = volunteer
-    if reader.problems:
-        raise ScheduleError(sorted(reader.problems, key=lambda problem: problem.line or 0))
+    known = set(known_languages)
+    for key, entry in (top.volunteers if top is not None else {}).items():
+        path = ("volunteers", key)
+        if not KEY_PATTERN.fullmatch(key):
+            document.report((*path, KEY), f"{key!r} cannot be a volunteer key: use lowercase "
+                            "letters, digits and dashes, like amina-h")
+        if entry is None:
+            continue
+        phone = entry.phone
+        if phone is not None and phone in phones:
+            document.report((*path, "phone"), f"the same phone number as {phones[phone]}")
+            phone = None
+        elif phone is not None:
+            phones[phone] = key
+        spoken = _spoken(document, entry.languages, (*path, "languages"), known, levels)
+        preferred = entry.preferred_language
+        if preferred is not None and preferred not in known:
+            document.report((*path, "preferred_language"), f"unknown language code "
+                            f"{preferred!r}{did_you_mean(preferred, known)}")
+        if KEY_PATTERN.fullmatch(key) and entry.name and phone and spoken:
+            found[key] = Volunteer(key, entry.name, phone, spoken, preferred)
+    if document.problems:
+        raise ScheduleError(sorted(document.problems, key=lambda problem: problem.line or 0))
     return found
 
 
@@ -75,77 +104,68 @@ def languages_spoken(volunteers: Mapping[str, Volunteer]) -> dict[str, frozenset
     return {key: volunteer.speaks for key, volunteer in volunteers.items()}
 
 
-def _volunteer(
-    reader: NodeReader,
-    key: yaml.ScalarNode,
-    entry: yaml.Node,
-    known: set[str],
-    levels: Collection[str],
-    phones: dict[str, str],
-) -> Volunteer | None:
-    """The volunteer written at ``entry``; None when it has problems. ``phones`` maps
-    the numbers seen so far to their volunteer's key, and gets hers."""
-    fields = reader.fields(entry, f"volunteer {key.value}",
-                           required=("name", "phone", "languages"),
-                           optional=("preferred_language",))
-    if not KEY.fullmatch(key.value):
-        reader.report(key, f"{key.value!r} cannot be a volunteer key: use lowercase letters, "
-                      "digits and dashes, like amina-h")
-    if fields is None:
-        return None
-    name = reader.text(fields["name"], "name") if "name" in fields else None
-    phone = _phone(reader, fields["phone"]) if "phone" in fields else None
-    if phone is not None and phone in phones:
-        reader.report(fields["phone"], f"the same phone number as {phones[phone]}")
-        phone = None
-    elif phone is not None:
-        phones[phone] = key.value
-    spoken = _spoken(reader, fields["languages"], known, levels) if "languages" in fields else None
-    preferred = None
-    if "preferred_language" in fields:
-        preferred = reader.text(fields["preferred_language"], "preferred_language")
-        if preferred is not None and preferred not in known:
-            reader.report(fields["preferred_language"], f"unknown language code {preferred!r}"
-                          f"{did_you_mean(preferred, known)}")
-    if not (KEY.fullmatch(key.value) and name and phone and spoken):
-        return None
-    return Volunteer(key.value, name, phone, spoken, preferred)
+# The format
 
 
-def _phone(reader: NodeReader, node: yaml.Node) -> str | None:
-    text = reader.text(node, "phone")
-    if text is None:
-        return None
+def _phone(text: str) -> str:
     number = re.sub(r"[\s\-()]", "", text)
     if not E164.fullmatch(number):
-        reader.report(node, "the phone number is not in international form (write it with "
-                      "+ and the country code, like +47 99 99 01 01)")
-        return None
+        raise ValueError("the phone number is not in international form (write it with + "
+                         "and the country code, like +47 99 99 01 01)")
     return number
 
 
+Listed = OneOrMore[Droppable[Text]]  # [so, ar, nb]: the first primary, the rest secondary
+Levelled = Fields[Droppable[Text]]  # {ar: primary, nb: backup}
+
+
+class _Entry(YamlModel):
+    model_config = ConfigDict(title="volunteer {key}")
+
+    # Each field is read on its own, so that a phone number is compared with the
+    # others' even when her languages have a problem.
+    name: Droppable[Text]
+    phone: Droppable[Annotated[str, parsed(_phone)]]
+    languages: Droppable[Annotated[
+        Annotated[Listed, Tag("a list")] | Annotated[Levelled, Tag("with levels")],
+        Discriminator(lambda value: "with levels" if isinstance(value, dict) else "a list"),
+    ]] = Field(title="the level of {key}")
+    preferred_language: Droppable[Text] = None
+
+
+class _VolunteersFile(YamlModel):
+    model_config = ConfigDict(title="the file")
+
+    volunteers: Fields[Droppable[_Entry]]
+
+
 def _spoken(
-    reader: NodeReader, node: yaml.Node, known: set[str], levels: Collection[str]
+    document: YamlFile,
+    written: list[str | None] | dict[str, str | None] | None,
+    path: YamlPath,
+    known: set[str],
+    levels: Collection[str],
 ) -> tuple[tuple[str, str], ...] | None:
     """(code, level) pairs from a list (first primary, the rest secondary) or from a
-    mapping of code to level."""
-    pairs: list[tuple[str, str, yaml.Node]] = []
-    if isinstance(node, yaml.MappingNode):
-        for key, value in reader.mapping(node, "languages") or ():
-            level = reader.text(value, f"the level of {key.value}")
+    mapping of code to level; each problem reported at its line."""
+    pairs: list[tuple[str, str, YamlPath]] = []
+    if isinstance(written, dict):
+        for code, level in written.items():
             if level is not None and level not in levels:
-                reader.report(value, f"unknown level {level!r} (use {', '.join(levels)})")
+                document.report((*path, code), f"unknown level {level!r} (use "
+                                f"{', '.join(levels)})")
             elif level is not None:
-                pairs.append((key.value, level, key))
-    else:
-        for index, (text, item) in enumerate(reader.texts(node, "languages")):
-            pairs.append((text, "primary" if index == 0 else "secondary", item))
+                pairs.append((code, level, (*path, code, KEY)))
+    elif written is not None:
+        listed = [(index, code) for index, code in enumerate(written) if code is not None]
+        pairs = [(code.strip(), "primary" if n == 0 else "secondary", (*path, index))
+                 for n, (index, code) in enumerate(listed)]
     spoken: list[tuple[str, str]] = []
-    for code, level, item in pairs:
+    for code, level, where in pairs:
         if code not in known:
-            reader.report(item, f"unknown language code {code!r}{did_you_mean(code, known)}")
+            document.report(where, f"unknown language code {code!r}{did_you_mean(code, known)}")
         elif code in dict(spoken):
-            reader.report(item, f"{code} is listed twice")
+            document.report(where, f"{code} is listed twice")
         else:
             spoken.append((code, level))
     return tuple(spoken) or None
