@@ -290,18 +290,24 @@ class _Document:
         return {**texts, self.file: text}
 
     def node(self, path: Path) -> Node:
-        node = self.root
+        return self._chain(path)[-1]
+
+    def _chain(self, path: Path) -> list[Node]:
+        """The nodes from the top to the value at ``path`` (a position in a single
+        value stays at the value: it stands for a list of one)."""
+        chain = [self.root]
         for part in path:
+            node = chain[-1]
             if isinstance(node, MappingNode):
-                node = next(value for key, value in node.value if key.value == part)
+                chain.append(next(value for key, value in node.value if key.value == part))
             elif isinstance(node, SequenceNode):
-                node = node.value[int(part)]
-        return node  # a single value stands for a list of one
+                chain.append(node.value[int(part)])
+        return chain
 
     def rewrite(self, path: Path, text: str) -> None:
         """The value at ``path`` becomes ``text``, quoted as it was if it can be."""
-        node, parent = self.node(path), self.node(path[:-1])
-        in_flow = isinstance(parent, SequenceNode) and parent.flow_style is True
+        *outer, node = self._chain(path)
+        in_flow = any(getattr(n, "flow_style", None) is True for n in outer)
         style = node.style if isinstance(node, ScalarNode) else None
         if style == '"':
             written = json.dumps(text, ensure_ascii=False)

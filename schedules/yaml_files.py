@@ -391,9 +391,9 @@ class _TextResolver(VersionedResolver):
 
 class _Constructor(RoundTripConstructor):
     """Round trip, recording each repeated key (mapping, key, line; the first value
-    is kept) and each key that is not a name (mapping, None, line; left out) where
-    ruamel.yaml would stop at the first. Explicitly typed values (``!!int 5``) are
-    read as their text too."""
+    is kept, where ruamel.yaml would stop) and each key that is not a name, such as
+    a list (mapping, None, line; left out). Explicitly typed values (``!!int 5``)
+    are read as their text too."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -402,14 +402,13 @@ class _Constructor(RoundTripConstructor):
     def check_mapping_key(
         self, node: Any, key_node: Any, mapping: Any, key: Any, value: Any
     ) -> bool:
-        try:
-            repeated = key in mapping
-        except TypeError:  # a key holding a mapping that holds a list: unhashable
+        if not isinstance(key, str):  # "? [a, b]": a list or a mapping as a key
             self.repeated.append((mapping, None, key_node.start_mark.line + 1))
             return False
-        if repeated:
-            self.repeated.append((mapping, str(key), key_node.start_mark.line + 1))
-        return not repeated
+        if key in mapping:
+            self.repeated.append((mapping, key, key_node.start_mark.line + 1))
+            return False
+        return True
 
     def construct_text(self, node: Any) -> Any:
         return self.construct_scalar(node)

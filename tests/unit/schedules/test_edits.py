@@ -229,6 +229,16 @@ def test_removing_the_only_day_of_a_line_removes_the_line_or_the_entry() -> None
     assert load(new) == with_rules(SCHEDULE, drop=(sara,))
 
 
+def test_a_bare_line_is_quoted_when_it_could_no_longer_be_read_bare() -> None:
+    texts = {"a.yaml": "timezone: Europe/Oslo\nshifts:\n"
+             "  - {volunteer: sara-m, languages: [ti], weekly: mon-wed 09:00-11:00}\n"}
+    tuesday = next(w for w in load(texts).weekly if w.weekday == Weekday.TUE)
+    new = edits.remove(texts, tuesday)  # "mon,wed" has a comma: bare, it would be two items
+    assert new["a.yaml"] == replaced(texts["a.yaml"], "mon-wed 09:00-11:00",
+                                     '"mon,wed 09:00-11:00"')
+    assert len(load(new).weekly) == 2
+
+
 def test_removing_exceptions() -> None:
     gift = rule_of(ExtraShift)
     new = edits.remove(TEXTS, gift, "so")
