@@ -16,9 +16,12 @@ The pieces, each in one place:
 - ``coverage``    a week's coverage, its gaps, a language's hours in plain words
 - ``report``      the coverage report as text
 - ``validation``  checks against the known volunteers and languages
-- ``yaml_files``  reading any YAML file with every problem at file:line
+- ``yaml_files``  reading any YAML file (ruamel.yaml, round trip) against a pydantic
+                  model, with every problem at file:line
 - ``yaml_io``     the coordinators' schedule files (``volunteers``: the volunteers file)
-- ``yaml_dump``   writing a schedule built in code as files
+- ``edits``       a coordinator's edit made in the stored files, changing only the
+                  entry it touches: comments and layout stay
+- ``yaml_dump``   writing a schedule built in code as files (without comments)
 
 The names most callers need are importable from here.
 """

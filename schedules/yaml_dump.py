@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.resolver import VersionedResolver
+
 from schedules.model import (
     Away,
     Closure,
@@ -32,7 +35,6 @@ from schedules.model import (
     WeeklyShift,
 )
 from schedules.notation import format_date_range, format_weekdays
-from schedules.yaml_files import reads_as_text
 
 HEADER = "# Helpline schedule. Times are local to the time zone below."
 
@@ -63,9 +65,16 @@ def dump(schedule: Schedule, *, default_file: str = "schedule.yaml") -> dict[str
 
 
 def scalar(text: str) -> str:
-    """``text`` as a YAML value: bare when any YAML reader reads it back as the same
-    text (not as a number, a date or a boolean), double-quoted otherwise."""
-    return text if reads_as_text(text) else json.dumps(text)
+    """``text`` as a YAML value: bare when any YAML reader (1.1 or 1.2) reads it back
+    as the same text (not as a number, a date, a boolean or null), double-quoted
+    otherwise."""
+    simple = bool(text) and text[0].isalnum() and all(c.isalnum() or c in "-_./+" for c in text)
+    bare = simple and all(
+        VersionedResolver(version=version).resolve(ScalarNode, text, (True, False))
+        == "tag:yaml.org,2002:str"
+        for version in ((1, 1), (1, 2))
+    )
+    return text if bare else json.dumps(text)
 
 
 def codes(languages: Iterable[str]) -> str:

@@ -45,7 +45,6 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq, TaggedScalar
 from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import VersionedResolver
 
 from schedules.exceptions import Problem, did_you_mean
@@ -250,17 +249,6 @@ def load(
     and every problem, in line order (see :meth:`YamlFile.check`)."""
     document = YamlFile(text, file)
     return document.check(model, context=context), document.problems
-
-
-def reads_as_text(text: str) -> bool:
-    """True when ``text`` written bare (unquoted) is read back as this same text by
-    YAML 1.1 and 1.2 readers alike (not as a number, a date, a boolean or null)."""
-    simple = bool(text) and text[0].isalnum() and all(c.isalnum() or c in "-_./+" for c in text)
-    return simple and all(
-        VersionedResolver(version=version).resolve(ScalarNode, text, (True, False))
-        == "tag:yaml.org,2002:str"
-        for version in ((1, 1), (1, 2))
-    )
 
 
 # Models and shapes

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Annotated
 
-import pytest
 from pydantic import ConfigDict, Field
 
 from schedules.exceptions import Problem
@@ -20,7 +19,6 @@ from schedules.yaml_files import (
     YamlModel,
     load,
     parsed,
-    reads_as_text,
 )
 
 
@@ -129,12 +127,3 @@ def test_load_gives_the_problems_in_line_order() -> None:
     read, found = load("notes: {b: x}\nlanguages: 3\n", "f", LanguagesFile)
     assert read is None
     assert found == [Problem("f", 2, "languages should be a set of 'name: value' lines")]
-
-
-@pytest.mark.parametrize(("text", "bare"), [
-    ("amina-h", True), ("Europe/Oslo", True), ("fa-AF", True), ("so", True),
-    ("no", False), ("on", False), ("1:30", False), ("2026-12-25", False), ("null", False),
-    ("1e3", False), ("", False), ("mon 10:00", False), ("#x", False),
-])
-def test_which_texts_can_be_written_bare(text: str, bare: bool) -> None:
-    assert reads_as_text(text) is bare

@@ -6,11 +6,13 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TypeVar
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from schedules.model import Away, Closure, ExtraShift, OpenSpan, Schedule, Source, WeeklyShift
 from schedules.validation import validate
+from schedules.yaml_dump import scalar
 from schedules.yaml_io import dump, load_texts
 from tests.unit.schedules.strategies import LANGUAGES, VOLUNTEERS, schedules
 
@@ -57,3 +59,14 @@ def test_dump_then_load_is_a_fixed_point(schedule: Schedule) -> None:
     again = load_texts(written, LANGUAGES, SPEAKS)
     assert again == schedule
     assert dump(again) == written
+
+
+@pytest.mark.parametrize(("text", "bare"), [
+    ("amina-h", True), ("Europe/Oslo", True), ("fa-AF", True), ("so", True),
+    ("no", False), ("on", False), ("1:30", False), ("2026-12-25", False), ("null", False),
+    ("1e3", False), ("", False), ("mon 10:00", False), ("#x", False),
+])
+def test_a_value_is_written_bare_only_when_every_reader_reads_it_back(
+    text: str, bare: bool
+) -> None:
+    assert (scalar(text) == text) is bare
