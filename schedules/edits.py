@@ -280,6 +280,7 @@ class _Document:
         if not isinstance(self.root, MappingNode) or self.root.flow_style is True:
             raise ValueError(f"{file} is not a set of 'name: value' lines; it cannot be edited")
         self.starts = [0, *(i + 1 for i, c in enumerate(text) if c == "\n")]
+        self.newline = "\r\n" if "\r\n" in text else "\n"  # new lines end as the others
         self.changes: list[tuple[int, int, str]] = []
 
     def result(self, texts: Texts) -> dict[str, str]:
@@ -386,8 +387,9 @@ class _Document:
         return text[:column].strip() == "" and text[column:column + 1] == "-"
 
     def _add_lines(self, offset: int, lines: list[str]) -> None:
-        before = "\n" if offset == len(self.text) and not self.text.endswith("\n") else ""
-        self.changes.append((offset, offset, before + "\n".join(lines) + "\n"))
+        at_end_of_line = offset < len(self.text) or self.text.endswith("\n")
+        before = "" if at_end_of_line else self.newline
+        self.changes.append((offset, offset, before + self.newline.join(lines) + self.newline))
 
     def _end(self, node: Node) -> int:
         """Where the node's text ends: after its last character that is not a space

@@ -21,6 +21,41 @@ SPANS = [parse_span(text) for text in ("06:00-08:00", "10:00-14:00", "13:00-15:3
 # Problems an edit may cause that the caller refuses (the page says so): not format ones.
 REFUSED = ("two shifts at the same time", "falls while", "falls when")
 
+# The same kind of file written in other ways people write YAML.
+INDENTLESS = """\
+timezone: Europe/Oslo
+shifts:
+# dashes at the column of their key
+- volunteer: amina-h
+  languages:
+  - so
+  - ar
+  weekly:
+  - mon,wed 10:00-14:00
+  - fri 12:00-16:00   # bare
+exceptions:
+- {volunteer: fatima-k, away: 2026-12-20 .. 2027-01-03}
+- closed: 2026-12-25"""
+FLOW = """\
+timezone: Europe/Oslo
+# everything in brackets
+shifts: [{volunteer: sara-m, languages: [ti], weekly: [tue 09:00-11:00, "thu,fri 12:00-13:00"]}]
+exceptions: []
+"""
+WIDE = """\
+timezone:    Europe/Oslo
+shifts:
+    -   volunteer: fatima-k
+        languages: [so, ar, fr]
+        weekly: "mon-fri 08:00-09:00"
+"""
+LAYOUTS = [
+    {"oslo.yaml": OSLO, "tigrinya.yaml": TIGRINYA},
+    {"oslo.yaml": OSLO.replace("\n", "\r\n")},
+    {"indentless.yaml": INDENTLESS, "flow.yaml": FLOW},
+    {"flow.yaml": FLOW, "wide.yaml": WIDE},
+]
+
 
 def comment_lines(texts: dict[str, str]) -> dict[str, list[str]]:
     return {file: [line for line in text.splitlines() if line.lstrip().startswith("#")]
@@ -91,16 +126,18 @@ def _minus(schedule: Schedule, rule: Rule, language: str | None) -> Schedule:
     return replace(schedule, **{name: tuple(rules)})
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.data())
 def test_random_edits_keep_the_comments_and_always_load(data: st.DataObject) -> None:
-    texts = {"oslo.yaml": OSLO, "tigrinya.yaml": TIGRINYA}
+    texts = data.draw(st.sampled_from(LAYOUTS))
     comments = comment_lines(texts)
     schedule = load(texts)
     for _step in range(data.draw(st.integers(1, 8))):
         what, edit, expected = data.draw(an_edit(schedule))
         new = edit(texts)  # type: ignore[operator]
         assert comment_lines(new) == comments, what
+        for file, text in texts.items():  # a file written with CR LF stays so
+            assert ("\r\n" in text) <= (new[file].count("\n") == new[file].count("\r\n"))
         try:
             schedule = load(new)
         except ScheduleError as error:  # refused by the caller: the texts stay as they were
