@@ -121,11 +121,13 @@ def remove(texts: Texts, rule: Rule, language: str | None = None) -> dict[str, s
     A shift for several languages loses ``language`` and stays for the others; a
     weekly shift is one weekday, so a ``"mon,wed 10:00-14:00"`` line keeps its
     other days. A closure of several languages loses ``language``; an away range,
-    or a closure of one language or of the whole helpline, goes entirely.
+    or a closure of one language or of the whole helpline, goes entirely. A rule
+    that is not for ``language`` is a :class:`StaleEdit`.
     """
     document, path = _find(texts, rule)
-    if isinstance(rule, WeeklyShift | ExtraShift) and language not in (None, *rule.languages):
-        raise StaleEdit(f"that shift is not for {language}")
+    if language is not None and not isinstance(rule, Away) and rule.languages is not None \
+            and language not in rule.languages:
+        raise StaleEdit(f"that rule is not for {language}")
     entry = path[:2]
     if isinstance(rule, WeeklyShift):
         inserts: list[Fields] = []
@@ -147,7 +149,7 @@ def move_weekly(
     a new entry right after the old one."""
     document, path = _find(texts, rule)
     if language not in rule.languages:
-        raise StaleEdit(f"that shift is not for {language}")
+        raise StaleEdit(f"that rule is not for {language}")
     moved = f"{weekday.short} {span}"
     line = document.node(path)
     if rule.languages == {language} and _without_day(line, rule.weekday) is None:

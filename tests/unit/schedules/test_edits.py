@@ -315,9 +315,11 @@ def test_a_rule_that_is_no_longer_at_its_line_is_a_stale_edit() -> None:
         edits.remove(changed, friday)
     with pytest.raises(StaleEdit):
         edits.remove({"other.yaml": OSLO}, friday)
-    with pytest.raises(StaleEdit):
+    with pytest.raises(StaleEdit):  # not for that language (any more)
         edits.move_weekly(TEXTS, friday, "ti", Weekday.MON,  # type: ignore[arg-type]
                           parse_span("10:00-11:00"))
+    with pytest.raises(StaleEdit):
+        edits.remove(TEXTS, SCHEDULE.closures[0], "fr")
 
 
 # A real file with comments
