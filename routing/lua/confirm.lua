@@ -14,11 +14,12 @@
 -- ARGV[4]      now (ms)
 -- ARGV[5]      call lease (ms)
 -- Returns {1, released members} when the call key holds her, else {0, {}}.
--- Uses the shared prelude requeue.lua.
+-- Preludes:   queue.lua, requeue.lua
 
 local call_key = ARGV[2]
 local accepted = ARGV[3]
 local now = tonumber(ARGV[4])
+local max_calls_rank = tonumber(ARGV[1])
 
 local raw = redis.call('HGET', KEYS[2], call_key)
 if not raw then return {0, {}} end
@@ -33,7 +34,7 @@ if mine[2] == 'on_call' then return {1, {}} end
 local released = {}
 for _, h in ipairs(held) do
   if h[1] ~= accepted then
-    requeue(h[1], nil, now)
+    requeue(KEYS[1], KEYS[5], KEYS[6], max_calls_rank, h[1], nil, now)
     released[#released + 1] = h[1]
   end
 end
