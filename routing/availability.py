@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import UTC, tzinfo
 from typing import Any, Literal, cast
 
@@ -402,8 +402,25 @@ class Availability:
 
     def record(self, volunteer_id: int) -> VolunteerRecord | None:
         """Her stored record, or None when she is off shift and not held."""
-        raw = self.client.hget(self.keys.volunteers, member(check_volunteer_id(volunteer_id)))
-        return None if raw is None else VolunteerRecord.from_json(raw)
+        return self.records([volunteer_id])[volunteer_id]
+
+    def records(self, volunteer_ids: Iterable[int]) -> dict[int, VolunteerRecord | None]:
+        """Each volunteer's stored record (None: off shift and not held), in one round trip.
+
+        For readers such as the coordinators' live board, so that nothing
+        outside ``routing`` needs to know where records are kept.
+        """
+        ids = [check_volunteer_id(vid) for vid in volunteer_ids]
+        if not ids:
+            return {}
+        raw = cast(
+            "list[bytes | None]",
+            self.client.hmget(self.keys.volunteers, [member(vid) for vid in ids]),
+        )
+        return {
+            vid: None if value is None else VolunteerRecord.from_json(value)
+            for vid, value in zip(ids, raw, strict=True)
+        }
 
     def state(self, volunteer_id: int) -> VolunteerState:
         """Her state now."""
