@@ -152,8 +152,10 @@ class Availability:
         # Keys and constant arguments, encoded once.
         k = self.keys
         self._reserve_keys = _encoded(k.volunteers, k.calls, k.leases, k.finished, k.queue)
-        # confirm and release share one key layout (and the requeue prelude)
-        self._confirm_keys = self._release_keys = (
+        # Scripts that also take today's calls hash: (the keys before it, the
+        # keys after it); _with_day puts the day's key between them.
+        self._confirm_keys = (_encoded(k.volunteers, k.calls, k.leases), _encoded(k.queue))
+        self._release_keys = (
             _encoded(k.volunteers, k.calls, k.leases, k.finished),
             _encoded(k.queue),
         )

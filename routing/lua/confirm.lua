@@ -5,9 +5,8 @@
 -- KEYS[1]      volunteers hash      (member -> volunteer record, JSON)
 -- KEYS[2]      calls hash           (call key -> call record, JSON)
 -- KEYS[3]      leases zset          (call key -> lease expiry, ms)
--- KEYS[4]      finished zset        (not used here: the layout release.lua has)
--- KEYS[5]      today's calls hash   (member -> calls taken today)
--- KEYS[6]      queue zset           (entries "<lang>|<rank>|<available-at>|<member>")
+-- KEYS[4]      today's calls hash   (member -> calls taken today)
+-- KEYS[5]      queue zset           (entries "<lang>|<rank>|<available-at>|<member>")
 -- ARGV[1]      highest rank that calls taken today can add
 -- ARGV[2]      call key
 -- ARGV[3]      member of the volunteer who accepted
@@ -34,7 +33,7 @@ if mine[2] == 'on_call' then return {1, {}} end
 local released = {}
 for _, h in ipairs(held) do
   if h[1] ~= accepted then
-    requeue(KEYS[1], KEYS[5], KEYS[6], max_calls_rank, h[1], nil, now)
+    requeue(KEYS[1], KEYS[4], KEYS[5], max_calls_rank, h[1], nil, now)
     released[#released + 1] = h[1]
   end
 end
