@@ -16,6 +16,20 @@ from helpline.bootstrap import Helpline, from_app
 from helpline.store.models import CallRecord, OutboundMessage, Volunteer, VolunteerLanguage
 
 ZONE = ZoneInfo("Europe/Oslo")
+START = 1_700_000_000.0
+
+
+class FakeClock:
+    """A clock that only moves when told to."""
+
+    def __init__(self, now: float = START) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
 
 Target = Flask | Helpline
 

@@ -19,6 +19,7 @@ from helpline.state.connection import blocking_client
 from helpline.state.keys import QUEUE
 from helpline.store.models import Base
 
+from ..conftest import MARKER_KEY
 from .twilio_api import TwilioApi, serve
 
 AUTH_TOKEN = "test-auth-token"
@@ -56,6 +57,7 @@ def built_app(config: Mapping[str, Any]) -> Iterator[Flask]:
     helpline.db.create_all()
     yield app
     assert_no_caller_number_kept(app)
+    assert_every_key_is_registered(app)
     helpline.close()
 
 
@@ -121,6 +123,15 @@ def assert_no_caller_number_kept(app: Flask) -> None:
     for number in CALLER_NUMBERS:
         for form in (number, number.lstrip("+")):
             assert form not in stored, "a caller's number was stored"
+
+
+def assert_every_key_is_registered(app: Flask) -> None:
+    """Every key the service wrote is one its key registry names (RQ keeps its own)."""
+    helpline = from_app(app)
+    keys = [key.decode() for key in helpline.redis.scan_iter(count=1000)]
+    strays = [key for key in keys if not key.startswith("rq:")
+              and key != MARKER_KEY and not helpline.keys.owns(key)]
+    assert strays == [], "keys that helpline.state.keys does not name"
 
 
 # -- volunteers' SMS: Twilio's REST API on a local port, RQ jobs ----------------------
