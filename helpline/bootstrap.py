@@ -88,12 +88,14 @@ class Helpline:
         # services
         self.shifts = Shifts(self.availability, self.known_languages, settings.timezone)
         self.timetable = Timetable(self.shifts, self.sms_texts, catalog, settings.timezone)
-        self.messages = Messages(self.jobs, clock=self.now)
-        self.notes = Notes(self.counters, self.messages, self.timetable, settings)
+        self.messages = Messages(jobs=self.jobs, clock=self.now)
+        self.notes = Notes(counters=self.counters, messages=self.messages,
+                           timetable=self.timetable, settings=settings)
         self.duty = Duty(db=self.db, availability=self.availability, counters=self.counters,
                          shifts=self.shifts, timetable=self.timetable, notes=self.notes,
                          settings=settings, clock=self.now)
-        self.reminders = Reminders(self.timetable, self.counters, self.messages, settings)
+        self.reminders = Reminders(timetable=self.timetable, counters=self.counters,
+                                   messages=self.messages, settings=settings)
         self.call_reports = CallReports(
             db=self.db, availability=self.availability, counters=self.counters,
             jobs=self.jobs, shifts=self.shifts, timetable=self.timetable,

@@ -32,10 +32,14 @@ def aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-class Volunteers:
+class Repository:
+    """The queries of one table group, in the unit of work's session."""
+
     def __init__(self, session: Session) -> None:
         self.session = session
 
+
+class Volunteers(Repository):
     def add(self, volunteer: Volunteer) -> None:
         self.session.add(volunteer)
 
@@ -110,10 +114,7 @@ class CallSummary:
     talk_seconds: int
 
 
-class CallRecords:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class CallRecords(Repository):
     def insert_once(self, record: Mapping[str, object]) -> bool:
         """Insert one record unless its ``call_ref`` is stored already; True if new."""
         statement: Insert
@@ -153,11 +154,8 @@ class CallRecords:
         return list(self.session.scalars(select(CallRecord).order_by(CallRecord.id)))
 
 
-class ScheduleDocuments:
+class ScheduleDocuments(Repository):
     """The schedule files as coordinators wrote them (the truth of who is on shift)."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
 
     def texts(self) -> dict[str, str]:
         """The stored files, by name."""
@@ -180,10 +178,7 @@ class ScheduleDocuments:
         self.session.flush()
 
 
-class Accounts:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class Accounts(Repository):
     def add(self, account: Account) -> None:
         self.session.add(account)
 
@@ -204,10 +199,7 @@ class Accounts:
         ) or 0
 
 
-class AuditLog:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class AuditLog(Repository):
     def add(self, entry: AuditEntry) -> None:
         self.session.add(entry)
 
@@ -222,10 +214,7 @@ class AuditLog:
         ))
 
 
-class OutboundMessages:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class OutboundMessages(Repository):
     def add(self, message: OutboundMessage) -> int:
         """Store a new message; its id."""
         self.session.add(message)

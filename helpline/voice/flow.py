@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -23,19 +24,7 @@ from helpline.state.calls import CallState, CallStates, reservation_key
 from helpline.store.database import Database
 from helpline.store.models import CallOutcome
 from helpline.store.unit_of_work import UnitOfWork
-from helpline.voice import record
-from helpline.voice.steps import (
-    Accepted,
-    CallerStep,
-    Closing,
-    Declined,
-    FallbackOffer,
-    Goodbye,
-    Hold,
-    Menu,
-    Ring,
-    Screening,
-)
+from helpline.voice import record, steps
 from routing.availability import Availability
 
 log = logging.getLogger(__name__)
@@ -59,45 +48,35 @@ class CallEvents(Protocol):
     def closed(self, call_ref: str, volunteer_id: int | None, outcome: str) -> None: ...
 
 
+@dataclass(kw_only=True, eq=False)
 class CallFlow:
-    def __init__(
-        self,
-        *,
-        catalog: Catalog,
-        availability: Availability,
-        states: CallStates,
-        db: Database,
-        shifts: Shifts,
-        settings: Settings,
-        clock: Clock,
-        events: CallEvents | None = None,
-    ) -> None:
-        self.catalog = catalog
-        self.availability = availability
-        self.states = states
-        self.db = db
-        self.shifts = shifts
-        self.settings = settings
-        self.clock = clock
-        self.events = events
+    catalog: Catalog
+    availability: Availability
+    states: CallStates
+    db: Database
+    shifts: Shifts
+    settings: Settings
+    clock: Clock
+    events: CallEvents | None = None
+
 
     # -- the caller's leg -------------------------------------------------------
 
-    def incoming(self, ref: str, to_number: str) -> CallerStep:
+    def incoming(self, ref: str, to_number: str) -> steps.CallerStep:
         """A call comes in: the menu, or straight to a language for a direct number."""
         self.states.start(ref, self.clock())
         direct = self.settings.direct_numbers.get(to_number)
         if direct is not None:
             return self._choose(ref, self.catalog.get(direct))
-        return Menu(attempt=1, apologise=False)
+        return steps.Menu(attempt=1, apologise=False)
 
-    def menu_choice(self, ref: str, attempt: int, digits: str) -> CallerStep:
+    def menu_choice(self, ref: str, attempt: int, digits: str) -> steps.CallerStep:
         """The caller pressed (or did not press) a code in the menu."""
         language = self.catalog.by_digits(digits.strip()) if digits else None
         if language is not None:
             return self._choose(ref, language)
         if attempt < self.settings.menu_attempts:
-            return Menu(attempt=attempt + 1, apologise=True)
+            return steps.Menu(attempt=attempt + 1, apologise=True)
         # She could not choose: a volunteer in the local language, whom every
         # volunteer speaks, is better than hanging up.
         return self._choose(ref, self.catalog.local)
@@ -105,7 +84,7 @@ class CallFlow:
     def dial_result(
         self, ref: str, language_code: str, attempt: int, dial_status: str, duration: int,
         bridged: bool | None = None,
-    ) -> CallerStep:
+    ) -> steps.CallerStep:
         """The ``<Dial>`` ended: after a talk, or with nobody accepting.
 
         ``bridged`` is Twilio's ``DialBridged`` when it is sent: False after a
@@ -118,13 +97,13 @@ class CallFlow:
             if bridged is False:  # accepted, but the caller was gone before the bridge
                 self.availability.release(key, outcome="cancelled")
                 self.states.update(ref, unbridged=1)
-                return Goodbye(language)
+                return steps.Goodbye(language)
             self.availability.release(key, outcome="talked")
             self.states.update(ref, talk_seconds=duration)
-            return Goodbye(language)
+            return steps.Goodbye(language)
         if dial_status == "canceled":  # the caller hung up while it rang
             self.availability.release(key, outcome="cancelled")
-            return Goodbye(language)
+            return steps.Goodbye(language)
         missed = self.availability.release(key, outcome="missed")
         self._report(lambda events: events.missed(missed))
         rung = len(state.tried) if state else attempt
@@ -135,7 +114,7 @@ class CallFlow:
             return self._dial(uow, ref, language, attempt + 1, announce="hold_update")
 
     def hold_over(self, ref: str, language_code: str, attempt: int, hold_round: int
-                  ) -> CallerStep:
+                  ) -> steps.CallerStep:
         """After a spoken update: try the router again."""
         language = self.catalog.get(language_code)
         with self.db.unit_of_work() as uow:
@@ -144,7 +123,7 @@ class CallFlow:
 
     def fallback_choice(
         self, ref: str, language_code: str, fallback_code: str, attempt: int, digits: str
-    ) -> CallerStep:
+    ) -> steps.CallerStep:
         """She pressed 1 (or not) to be put through in a fallback language."""
         language = self.catalog.get(language_code)
         fallback = self.catalog.get(fallback_code)
@@ -155,7 +134,7 @@ class CallFlow:
                     return found
             return self._closing(uow, ref, language)
 
-    def closed(self, ref: str, language_code: str) -> CallerStep:
+    def closed(self, ref: str, language_code: str) -> steps.CallerStep:
         """She did not take up the fallback offer."""
         with self.db.unit_of_work() as uow:
             return self._closing(uow, ref, self.catalog.get(language_code))
@@ -208,38 +187,38 @@ class CallFlow:
 
     # -- the volunteer's leg ----------------------------------------------------
 
-    def screen(self, language_code: str, volunteer_id: int) -> Screening:
+    def screen(self, language_code: str, volunteer_id: int) -> steps.Screening:
         """What the volunteer hears when she picks up, before the call is put through."""
         with self.db.unit_of_work() as uow:
             volunteer_language = self._volunteer_language(uow, volunteer_id)
-        return Screening(volunteer_language, self.catalog.get(language_code))
+        return steps.Screening(volunteer_language, self.catalog.get(language_code))
 
     def screen_answer(
         self, ref: str, attempt: int, volunteer_id: int, digits: str
-    ) -> Accepted | Declined:
+    ) -> steps.Accepted | steps.Declined:
         with self.db.unit_of_work() as uow:
             volunteer_language = self._volunteer_language(uow, volunteer_id)
         if digits.strip() != "1":
-            return Declined(volunteer_language)
+            return steps.Declined(volunteer_language)
         if not self.availability.confirm(reservation_key(ref, attempt), volunteer_id):
             # The caller hung up, or the ring lease lapsed: nothing to put through.
-            return Declined(volunteer_language)
+            return steps.Declined(volunteer_language)
         now = self.clock()
         if self.states.set_once(ref, "answered_at", repr(now)):
             self.states.update(ref, answered_by=volunteer_id, answered_attempt=attempt)
             self._report(lambda events: events.accepted(volunteer_id))
-        return Accepted(volunteer_language)
+        return steps.Accepted(volunteer_language)
 
     # -- steps ------------------------------------------------------------------
 
-    def _choose(self, ref: str, language: Language) -> CallerStep:
+    def _choose(self, ref: str, language: Language) -> steps.CallerStep:
         if self.states.set_once(ref, "language", language.code):
             self.states.update(ref, chosen_at=repr(self.clock()))
         with self.db.unit_of_work() as uow:
             return self._dial(uow, ref, language, 1, announce="connecting")
 
     def _dial(self, uow: UnitOfWork, ref: str, language: Language, attempt: int, *,
-              announce: str, hold_round: int = 0) -> CallerStep:
+              announce: str, hold_round: int = 0) -> steps.CallerStep:
         """Ring the next volunteer(s); when nobody is free, the next step of :meth:`_nobody`."""
         found = self._ring(uow, ref, language, attempt, announce=announce)
         if found is not None:
@@ -247,7 +226,7 @@ class CallFlow:
         return self._nobody(uow, ref, language, attempt + 1, hold_round=hold_round)
 
     def _ring(self, uow: UnitOfWork, ref: str, language: Language, attempt: int, *,
-              announce: str) -> Ring | None:
+              announce: str) -> steps.Ring | None:
         """Reserve the next volunteer(s) and ring them; None when nobody is free."""
         state = self.states.load(ref)
         tried = state.tried if state else []
@@ -266,29 +245,29 @@ class CallFlow:
         self.states.update(ref, attempt=attempt)
         self.states.add_tried(ref, volunteer_ids)
         rings = tuple((vid, phones[vid]) for vid in volunteer_ids if vid in phones)
-        return Ring(language, attempt, rings, announce)
+        return steps.Ring(language, attempt, rings, announce)
 
     def _nobody(self, uow: UnitOfWork, ref: str, language: Language, next_attempt: int, *,
-                hold_round: int) -> CallerStep:
+                hold_round: int) -> steps.CallerStep:
         """Nobody free for her language: hold with spoken updates while somebody is
         on shift, then offer a fallback language, then say when to call back."""
         on_shift = self._on_shift(uow, language)
         if on_shift and hold_round < self.settings.hold_rounds_for(language.code):
-            return Hold(language, next_attempt, hold_round + 1)
+            return steps.Hold(language, next_attempt, hold_round + 1)
         for code in self.settings.fallback_languages.get(language.code, ()):
             fallback = self._language_or_none(code)
             if fallback is not None and self.availability.free_volunteers(code):
-                return FallbackOffer(language, fallback, next_attempt)
+                return steps.FallbackOffer(language, fallback, next_attempt)
         return self._closing(uow, ref, language, on_shift=on_shift)
 
     def _closing(self, uow: UnitOfWork, ref: str, language: Language, *,
-                 on_shift: bool | None = None) -> Closing:
+                 on_shift: bool | None = None) -> steps.Closing:
         self.states.update(ref, ended=CallOutcome.NO_VOLUNTEER.value)
         if on_shift is None:
             on_shift = self._on_shift(uow, language)
         hours = self.shifts.hours(uow, language.code)
         spoken = spoken_hours(hours, language.code) if hours is not None else ""
-        return Closing(language, on_shift, spoken or None)
+        return steps.Closing(language, on_shift, spoken or None)
 
     def _on_shift(self, uow: UnitOfWork, language: Language) -> bool:
         return self.shifts.on_shift(uow, language.code, datetime.fromtimestamp(self.clock(), UTC))

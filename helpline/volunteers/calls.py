@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from helpline.settings import Settings
@@ -26,31 +27,18 @@ from routing.availability import Availability
 log = logging.getLogger(__name__)
 
 
+@dataclass(kw_only=True, eq=False)
 class CallReports:
-    def __init__(
-        self,
-        *,
-        db: Database,
-        availability: Availability,
-        counters: Counters,
-        jobs: JobQueue,
-        shifts: Shifts,
-        timetable: Timetable,
-        messages: Messages,
-        notes: Notes,
-        settings: Settings,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-    ) -> None:
-        self.db = db
-        self.availability = availability
-        self.counters = counters
-        self.jobs = jobs
-        self.shifts = shifts
-        self.timetable = timetable
-        self.messages = messages
-        self.notes = notes
-        self.settings = settings
-        self.clock = clock
+    db: Database
+    availability: Availability
+    counters: Counters
+    jobs: JobQueue
+    shifts: Shifts
+    timetable: Timetable
+    messages: Messages
+    notes: Notes
+    settings: Settings
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     def missed(self, volunteer_ids: Iterable[int]) -> None:
         """She was rung and did not take the call; pause her after too many in a row."""

@@ -16,6 +16,7 @@ Check-in policy (``CHECKIN_POLICY``):
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from helpline.prompts.sms_texts import SmsTexts
@@ -34,27 +35,16 @@ from routing.model import HOLD_STATES, VolunteerState
 Reply = tuple[str, bool]  # the SMS to send back, and whether her presence changed
 
 
+@dataclass(kw_only=True, eq=False)
 class Duty:
-    def __init__(
-        self,
-        *,
-        db: Database,
-        availability: Availability,
-        counters: Counters,
-        shifts: Shifts,
-        timetable: Timetable,
-        notes: Notes,
-        settings: Settings,
-        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-    ) -> None:
-        self.db = db
-        self.availability = availability
-        self.counters = counters
-        self.shifts = shifts
-        self.timetable = timetable
-        self.notes = notes
-        self.settings = settings
-        self.clock = clock
+    db: Database
+    availability: Availability
+    counters: Counters
+    shifts: Shifts
+    timetable: Timetable
+    notes: Notes
+    settings: Settings
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     def volunteer_by_phone(self, phone: str) -> int | None:
         """The active volunteer with this number, or None."""

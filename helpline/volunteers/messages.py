@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal, Protocol
 
@@ -33,11 +34,10 @@ class SmsSender(Protocol):
     def send_sms(self, to: str, body: str) -> str: ...
 
 
+@dataclass(kw_only=True, eq=False)
 class Messages:
-    def __init__(self, jobs: JobQueue, clock: Callable[[], datetime] = lambda: datetime.now(UTC)
-                 ) -> None:
-        self.jobs = jobs
-        self.clock = clock
+    jobs: JobQueue
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     def send(self, uow: UnitOfWork, volunteer_id: int, kind: str, body: str) -> int:
         """Queue one SMS to her with the use case's changes; returns the message's id.

@@ -12,6 +12,7 @@ pending note of an older one (she is asked about the newer one).
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from helpline.prompts.sms_texts import TOPICS, SmsTexts
 from helpline.settings import Settings
@@ -23,13 +24,12 @@ from helpline.volunteers.timetable import Timetable
 log = logging.getLogger(__name__)
 
 
+@dataclass(kw_only=True, eq=False)
 class Notes:
-    def __init__(self, counters: Counters, messages: Messages, timetable: Timetable,
-                 settings: Settings) -> None:
-        self.counters = counters
-        self.messages = messages
-        self.timetable = timetable
-        self.settings = settings
+    counters: Counters
+    messages: Messages
+    timetable: Timetable
+    settings: Settings
 
     def request(self, uow: UnitOfWork, call_ref: str, volunteer_id: int) -> None:
         """Ask her for the topic of the call she just took (the use case commits)."""

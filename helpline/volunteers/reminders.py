@@ -3,6 +3,7 @@ shifts, and one SMS reminder before each shift."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from helpline.settings import Settings
@@ -12,13 +13,12 @@ from helpline.volunteers.messages import Messages
 from helpline.volunteers.timetable import Timetable
 
 
+@dataclass(kw_only=True, eq=False)
 class Reminders:
-    def __init__(self, timetable: Timetable, counters: Counters, messages: Messages,
-                 settings: Settings) -> None:
-        self.timetable = timetable
-        self.counters = counters
-        self.messages = messages
-        self.settings = settings
+    timetable: Timetable
+    counters: Counters
+    messages: Messages
+    settings: Settings
 
     def settle(self, uow: UnitOfWork, now: datetime) -> int:
         """Between shifts, put ``checked_in`` back to the policy's default; how many

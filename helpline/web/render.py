@@ -11,21 +11,7 @@ from flask import Flask, current_app
 from twilio.twiml.voice_response import VoiceResponse
 
 from helpline.bootstrap import from_app
-from helpline.voice import twiml
-from helpline.voice.steps import (
-    Accepted,
-    CallerStep,
-    Closing,
-    Declined,
-    EmergencyForward,
-    FallbackOffer,
-    Goodbye,
-    Hold,
-    Menu,
-    Ring,
-    Screening,
-    VolunteerStep,
-)
+from helpline.voice import steps, twiml
 from helpline.voice.voicing import Voicing
 from helpline.web.twilio import public_url
 
@@ -46,17 +32,18 @@ def voicing() -> Voicing:
     return found
 
 
-def caller_twiml(step: CallerStep, *, ref: str) -> VoiceResponse:
+def caller_twiml(step: steps.CallerStep, *, ref: str) -> VoiceResponse:
     """A step of the caller's leg; ``ref`` is her call's, for the volunteers' legs."""
     settings, voice = from_app().settings, voicing()
     match step:
-        case Menu(attempt=attempt, apologise=apologise):
+        case steps.Menu(attempt=attempt, apologise=apologise):
             catalog = voice.catalog
             return twiml.menu(voice, catalog.languages,
                               action_url=public_url("voice.menu", attempt=attempt),
                               num_digits=catalog.digits_length,
                               timeout=settings.menu_timeout_seconds, apologise=apologise)
-        case Ring(language=language, attempt=attempt, volunteers=volunteers, announce=announce):
+        case steps.Ring(language=language, attempt=attempt, volunteers=volunteers,
+                        announce=announce):
             rings = [twiml.Ring(phone=phone,
                                 screen_url=public_url("voice.screen", ref=ref, lang=language.code,
                                                       attempt=attempt, vid=vid))
@@ -66,37 +53,37 @@ def caller_twiml(step: CallerStep, *, ref: str) -> VoiceResponse:
                                                     attempt=attempt),
                               timeout=settings.ring_timeout_seconds,
                               time_limit=settings.call_lease_seconds, announce=announce)
-        case Hold(language=language, next_attempt=attempt, round=round_):
+        case steps.Hold(language=language, next_attempt=attempt, round=round_):
             return twiml.hold(voice, language, pause=settings.hold_pause_seconds,
                               retry_url=public_url("voice.hold", lang=language.code,
                                                    attempt=attempt, round=round_))
-        case FallbackOffer(language=language, fallback=fallback, next_attempt=attempt):
+        case steps.FallbackOffer(language=language, fallback=fallback, next_attempt=attempt):
             return twiml.fallback_offer(
                 voice, language, fallback,
                 action_url=public_url("voice.fallback", lang=language.code, to=fallback.code,
                                       attempt=attempt),
                 decline_url=public_url("voice.closed", lang=language.code),
                 timeout=settings.screen_timeout_seconds)
-        case Closing(language=language, on_shift=on_shift, hours=hours):
+        case steps.Closing(language=language, on_shift=on_shift, hours=hours):
             return twiml.closing(voice, language, on_shift=on_shift, hours=hours)
-        case Goodbye(language=language):
+        case steps.Goodbye(language=language):
             return twiml.words_then_hangup(voice, language, ["goodbye"])
-        case EmergencyForward(language=language):
+        case steps.EmergencyForward(language=language):
             return twiml.emergency_forward(voice, language, number=settings.emergency_number,
                                            caller_id=settings.helpline_number)
 
 
-def volunteer_twiml(step: VolunteerStep, *, ref: str, language: str, attempt: int,
+def volunteer_twiml(step: steps.VolunteerStep, *, ref: str, language: str, attempt: int,
                     volunteer_id: int) -> VoiceResponse:
     """A step of the volunteer's leg of the caller's call ``ref``."""
     voice = voicing()
     match step:
-        case Screening(volunteer_language=hers, call_language=call_language):
+        case steps.Screening(volunteer_language=hers, call_language=call_language):
             action = public_url("voice.screen_answer", ref=ref, lang=language, attempt=attempt,
                                 vid=volunteer_id)
             return twiml.screening(voice, hers, call_language, action_url=action,
                                    timeout=from_app().settings.screen_timeout_seconds)
-        case Accepted(volunteer_language=hers):
+        case steps.Accepted(volunteer_language=hers):
             return twiml.accepted(voice, hers)
-        case Declined(volunteer_language=hers):
+        case steps.Declined(volunteer_language=hers):
             return twiml.declined(voice, hers)

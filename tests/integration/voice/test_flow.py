@@ -9,18 +9,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from helpline.bootstrap import Helpline
+from helpline.voice import steps
 from helpline.voice.flow import CallFlow
-from helpline.voice.steps import (
-    Accepted,
-    Closing,
-    Declined,
-    FallbackOffer,
-    Goodbye,
-    Hold,
-    Menu,
-    Ring,
-    Screening,
-)
 from routing.model import VolunteerState
 from tests.support import FakeClock, add_volunteer, records, sync, weekly_shift
 
@@ -75,18 +65,18 @@ def somali_volunteers(service: Helpline, count: int = 2) -> list[int]:
 
 
 def test_a_call_comes_in_to_the_menu(service: Helpline, flow: CallFlow) -> None:
-    assert flow.incoming(REF, "+4722000000") == Menu(attempt=1, apologise=False)
+    assert flow.incoming(REF, "+4722000000") == steps.Menu(attempt=1, apologise=False)
     started = service.call_states.load(REF)
     assert started is not None and started.started == service.clock()
     # Twilio retries the first webhook: the start stays the first one
-    assert flow.incoming(REF, "+4722000000") == Menu(attempt=1, apologise=False)
+    assert flow.incoming(REF, "+4722000000") == steps.Menu(attempt=1, apologise=False)
 
 
 def test_a_direct_number_skips_the_menu(make_service: Callable[..., Helpline]) -> None:
     service = make_service(direct_numbers={"+4722000017": "so"})
     [vid] = somali_volunteers(service, 1)
     step = service.call_flow.incoming(REF, "+4722000017")
-    assert isinstance(step, Ring) and step.language.code == "so"
+    assert isinstance(step, steps.Ring) and step.language.code == "so"
     assert step.volunteers == ((vid, "+4791000000"),)
 
 
@@ -96,10 +86,10 @@ def test_an_unknown_code_replays_the_menu_then_a_local_volunteer(
     local = add_volunteer(service, "kari", "+4791000005", ["nb"])
     sync(service)
     flow.incoming(REF, "")
-    assert flow.menu_choice(REF, 1, "99") == Menu(attempt=2, apologise=True)
-    assert flow.menu_choice(REF, 2, "") == Menu(attempt=3, apologise=True)
+    assert flow.menu_choice(REF, 1, "99") == steps.Menu(attempt=2, apologise=True)
+    assert flow.menu_choice(REF, 2, "") == steps.Menu(attempt=3, apologise=True)
     step = flow.menu_choice(REF, 3, "")  # MENU_ATTEMPTS reached: the local language
-    assert isinstance(step, Ring) and step.language.code == "nb"
+    assert isinstance(step, steps.Ring) and step.language.code == "nb"
     assert step.volunteers == ((local, "+4791000005"),)
 
 
@@ -109,7 +99,7 @@ def test_choosing_a_language_rings_one_volunteer_and_holds_her(
     ids = somali_volunteers(service)
     flow.incoming(REF, "")
     step = flow.menu_choice(REF, 1, service.catalog.get("so").digits)
-    assert isinstance(step, Ring)
+    assert isinstance(step, steps.Ring)
     assert (step.language.code, step.attempt, step.announce) == ("so", 1, "connecting")
     [(rung, _phone)] = step.volunteers
     assert state(service, rung) == VolunteerState.RINGING
@@ -125,9 +115,9 @@ def test_no_answer_tries_the_next_and_reports_the_miss(
     somali_volunteers(service)
     flow.incoming(REF, "")
     first = flow.menu_choice(REF, 1, service.catalog.get("so").digits)
-    assert isinstance(first, Ring)
+    assert isinstance(first, steps.Ring)
     second = flow.dial_result(REF, "so", 1, "no-answer", 0)
-    assert isinstance(second, Ring) and second.attempt == 2
+    assert isinstance(second, steps.Ring) and second.attempt == 2
     assert second.announce == "hold_update"
     assert second.volunteers[0][0] != first.volunteers[0][0]
     assert events.missed == [[first.volunteers[0][0]]]
@@ -139,16 +129,16 @@ def test_screening_accept_talk_and_one_record(
     somali_volunteers(service, 1)
     flow.incoming(REF, "")
     ring = flow.menu_choice(REF, 1, service.catalog.get("so").digits)
-    assert isinstance(ring, Ring)
+    assert isinstance(ring, steps.Ring)
     [(vid, _)] = ring.volunteers
     screening = flow.screen("so", vid)
-    assert screening == Screening(service.catalog.get("nb"), service.catalog.get("so"))
+    assert screening == steps.Screening(service.catalog.get("nb"), service.catalog.get("so"))
     clock.advance(12)
-    assert flow.screen_answer(REF, 1, vid, "1") == Accepted(service.catalog.get("nb"))
+    assert flow.screen_answer(REF, 1, vid, "1") == steps.Accepted(service.catalog.get("nb"))
     assert events.accepted == [vid]
     assert state(service, vid) == VolunteerState.ON_CALL
     clock.advance(300)
-    assert flow.dial_result(REF, "so", 1, "completed", 300, bridged=True) == Goodbye(
+    assert flow.dial_result(REF, "so", 1, "completed", 300, bridged=True) == steps.Goodbye(
         service.catalog.get("so"))
     assert state(service, vid) == VolunteerState.WRAPUP
     flow.status(REF, "completed", 320)
@@ -164,13 +154,13 @@ def test_a_declined_screening_is_not_answered(service: Helpline, flow: CallFlow)
     somali_volunteers(service, 1)
     flow.incoming(REF, "")
     ring = flow.menu_choice(REF, 1, service.catalog.get("so").digits)
-    assert isinstance(ring, Ring)
+    assert isinstance(ring, steps.Ring)
     [(vid, _)] = ring.volunteers
-    assert flow.screen_answer(REF, 1, vid, "2") == Declined(service.catalog.get("nb"))
+    assert flow.screen_answer(REF, 1, vid, "2") == steps.Declined(service.catalog.get("nb"))
     # Twilio ends the <Dial> with "completed" and no bridge: nobody else is free, and the
     # one on shift was just tried, so she holds with spoken updates
     step = flow.dial_result(REF, "so", 1, "completed", 4, bridged=False)
-    assert step == Hold(service.catalog.get("so"), next_attempt=3, round=1)
+    assert step == steps.Hold(service.catalog.get("so"), next_attempt=3, round=1)
     assert state(service, vid) == VolunteerState.FREE  # back at the end of the queue
     flow.status(REF, "completed", 30)  # she hung up while holding
     [record] = records(service)
@@ -181,10 +171,10 @@ def test_a_late_accept_after_the_caller_left_is_declined(service: Helpline, flow
     somali_volunteers(service, 1)
     flow.incoming(REF, "")
     ring = flow.menu_choice(REF, 1, service.catalog.get("so").digits)
-    assert isinstance(ring, Ring)
+    assert isinstance(ring, steps.Ring)
     [(vid, _)] = ring.volunteers
-    assert flow.dial_result(REF, "so", 1, "canceled", 0) == Goodbye(service.catalog.get("so"))
-    assert flow.screen_answer(REF, 1, vid, "1") == Declined(service.catalog.get("nb"))
+    assert flow.dial_result(REF, "so", 1, "canceled", 0) == steps.Goodbye(service.catalog.get("so"))
+    assert flow.screen_answer(REF, 1, vid, "1") == steps.Declined(service.catalog.get("nb"))
     assert state(service, vid) == VolunteerState.FREE
 
 
@@ -199,15 +189,15 @@ def test_all_busy_holds_then_offers_a_fallback_then_closes(
     assert state(service, busy) == VolunteerState.RINGING
     flow.incoming(REF, "")
     step = flow.menu_choice(REF, 1, service.catalog.get("so").digits)
-    assert step == Hold(service.catalog.get("so"), next_attempt=2, round=1)
+    assert step == steps.Hold(service.catalog.get("so"), next_attempt=2, round=1)
     step = flow.hold_over(REF, "so", 2, 1)
-    assert step == Hold(service.catalog.get("so"), next_attempt=3, round=2)
+    assert step == steps.Hold(service.catalog.get("so"), next_attempt=3, round=2)
     step = flow.hold_over(REF, "so", 3, 2)  # HOLD_ROUNDS (2) are over: Arabic is free
-    assert step == FallbackOffer(service.catalog.get("so"), service.catalog.get("ar"), 4)
+    assert step == steps.FallbackOffer(service.catalog.get("so"), service.catalog.get("ar"), 4)
     taken = flow.fallback_choice(REF, "so", "ar", 4, "1")
-    assert isinstance(taken, Ring) and taken.volunteers == ((arabic, "+4791000011"),)
+    assert isinstance(taken, steps.Ring) and taken.volunteers == ((arabic, "+4791000011"),)
     closing = flow.closed(OTHER, "so")
-    assert isinstance(closing, Closing) and closing.on_shift
+    assert isinstance(closing, steps.Closing) and closing.on_shift
 
 
 def test_nobody_on_shift_hears_when_her_language_is_answered(
@@ -217,7 +207,7 @@ def test_nobody_on_shift_hears_when_her_language_is_answered(
     weekly_shift(service, "amina", ["so"], "mon 10:00-14:00")
     flow.incoming(REF, "")
     step = flow.menu_choice(REF, 1, service.catalog.get("so").digits)
-    assert isinstance(step, Closing) and not step.on_shift
+    assert isinstance(step, steps.Closing) and not step.on_shift
     assert step.hours is not None and "10:00–14:00" in step.hours
     flow.status(REF, "completed", 40)
     [record] = records(service)
@@ -236,15 +226,23 @@ def test_a_status_for_an_unknown_call_writes_nothing(service: Helpline, flow: Ca
     assert records(service) == []
 
 
-def test_a_long_talk_keeps_her_while_the_tick_renews_the_lease(
-    make_service: Callable[..., Helpline], clock: FakeClock
-) -> None:
+@pytest.fixture
+def talking(make_service: Callable[..., Helpline]) -> tuple[Helpline, int]:
+    """A service with a 10-minute call lease, and a volunteer who accepted call REF."""
     service = make_service(call_lease_seconds=600)
-    flow = service.call_flow
     [vid] = somali_volunteers(service, 1)
-    flow.incoming(REF, "")
-    flow.menu_choice(REF, 1, service.catalog.get("so").digits)
-    flow.screen_answer(REF, 1, vid, "1")
+    service.call_flow.incoming(REF, "")
+    service.call_flow.menu_choice(REF, 1, service.catalog.get("so").digits)
+    assert service.call_flow.screen_answer(REF, 1, vid, "1") == steps.Accepted(
+        service.catalog.get("nb"))
+    return service, vid
+
+
+def test_a_long_talk_keeps_her_while_the_tick_renews_the_lease(
+    talking: tuple[Helpline, int], clock: FakeClock
+) -> None:
+    service, vid = talking
+    flow = service.call_flow
     for _ in range(20):  # twenty minutes of talk, twice the lease, a tick a minute
         clock.advance(60)
         assert flow.keep_alive() == 1
@@ -257,28 +255,19 @@ def test_a_long_talk_keeps_her_while_the_tick_renews_the_lease(
 
 
 def test_without_renewal_the_lease_would_lapse(
-    make_service: Callable[..., Helpline], clock: FakeClock
+    talking: tuple[Helpline, int], clock: FakeClock
 ) -> None:
-    service = make_service(call_lease_seconds=600)
-    [vid] = somali_volunteers(service, 1)
-    flow = service.call_flow
-    flow.incoming(REF, "")
-    flow.menu_choice(REF, 1, service.catalog.get("so").digits)
-    flow.screen_answer(REF, 1, vid, "1")
+    service, vid = talking
     clock.advance(601)
     assert service.availability.expire_leases() == [vid]  # what keep_alive prevents
 
 
 def test_a_call_whose_end_never_came_is_closed_once(
-    make_service: Callable[..., Helpline], clock: FakeClock
+    talking: tuple[Helpline, int], clock: FakeClock
 ) -> None:
-    service = make_service(call_lease_seconds=600)
+    service, vid = talking
     flow = service.call_flow
-    [vid] = somali_volunteers(service, 1)
-    flow.incoming(REF, "")
-    flow.menu_choice(REF, 1, service.catalog.get("so").digits)
-    flow.screen_answer(REF, 1, vid, "1")
-    flow.incoming(OTHER, "")  # a younger call, still in the menu
+    flow.incoming(OTHER, "")  # another call, left in the menu
     clock.advance(600 + 3600 - 30)
     assert flow.close_stale() == 0  # not yet beyond the longest possible call
     clock.advance(31)
