@@ -25,8 +25,7 @@ def deliver_sms(message_id: int) -> Delivery:
     helpline = current()
     job = get_current_job()
     last_try = job is None or not job.should_retry
-    with helpline.db.unit_of_work() as uow:
-        return deliver(uow, helpline.telephony, message_id, last_try=last_try)
+    return deliver(helpline.db, helpline.telephony, message_id, last_try=last_try)
 
 
 def pause_after_misses(volunteer_id: int, count: int) -> None:

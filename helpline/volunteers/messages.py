@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from typing import Literal, Protocol
 
 from helpline.state.jobs import JobQueue
+from helpline.store.database import Database
 from helpline.store.models import MessageStatus, OutboundMessage
 from helpline.store.unit_of_work import UnitOfWork
 
@@ -52,31 +53,32 @@ class Messages:
         return message_id
 
 
-def deliver(uow: UnitOfWork, sender: SmsSender, message_id: int, *, last_try: bool) -> Delivery:
-    """Send one queued message and record how it went (the use case of the job).
+def deliver(db: Database, sender: SmsSender, message_id: int, *, last_try: bool) -> Delivery:
+    """Send one queued message and record how it went (the job's use case).
 
     Raises when the send fails (after recording it), so RQ retries; ``last_try``
     says whether RQ will try again, so the row says ``retrying`` or ``failed``.
     """
-    message = uow.messages.get(message_id)
-    if message is None:
-        return "gone"  # her record was deleted (cascade): nothing to send
-    if message.status == MessageStatus.SENT.value:
-        return "already sent"
-    phone = uow.volunteers.phone(message.volunteer_id)
-    message.attempts += 1
-    try:
-        sid = sender.send_sms(str(phone), message.body)
-    except Exception as exc:
-        message.status = (MessageStatus.FAILED if last_try else MessageStatus.RETRYING).value
-        message.error = f"{type(exc).__name__}: {exc}"[:300]
+    with db.unit_of_work() as uow:
+        message = uow.messages.get(message_id)
+        if message is None:
+            return "gone"  # her record was deleted (cascade): nothing to send
+        if message.status == MessageStatus.SENT.value:
+            return "already sent"
+        phone = uow.volunteers.phone(message.volunteer_id)
+        message.attempts += 1
+        try:
+            sid = sender.send_sms(str(phone), message.body)
+        except Exception as exc:
+            message.status = (MessageStatus.FAILED if last_try else MessageStatus.RETRYING).value
+            message.error = f"{type(exc).__name__}: {exc}"[:300]
+            uow.commit()
+            log.warning("sms #%d (%s) try %d failed: %s", message.id, message.kind,
+                        message.attempts, type(exc).__name__)
+            raise
+        message.status = MessageStatus.SENT.value
+        message.provider_sid = sid
+        message.error = None
+        message.sent_at = datetime.now(UTC)
         uow.commit()
-        log.warning("sms #%d (%s) try %d failed: %s", message.id, message.kind,
-                    message.attempts, type(exc).__name__)
-        raise
-    message.status = MessageStatus.SENT.value
-    message.provider_sid = sid
-    message.error = None
-    message.sent_at = datetime.now(UTC)
-    uow.commit()
     return "sent"
