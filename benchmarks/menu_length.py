@@ -20,9 +20,10 @@ import wave
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from helpline.languages import load_catalog
-from helpline.twiml import menu
-from helpline.voicing import AUDIO_DIR, Voicing, find_recordings
+from helpline.prompts.catalog import load_catalog
+from helpline.prompts.recordings import Recordings
+from helpline.voice.twiml import menu
+from helpline.voice.voicing import Voicing
 
 # Twilio <Say> language -> espeak-ng voice
 ESPEAK = {
@@ -45,7 +46,7 @@ def main() -> int:
         print("espeak-ng is not installed: apt-get install espeak-ng", file=sys.stderr)
         return 1
     catalog = load_catalog()
-    voicing = Voicing(catalog, find_recordings(AUDIO_DIR), lambda c, n: f"/prompts/{c}/{n}")
+    voicing = Voicing(catalog, Recordings.on_disk(), lambda c, n: f"/prompts/{c}/{n}")
     doc = ET.fromstring(str(menu(voicing, catalog.languages, action_url="/voice/menu",
                                  num_digits=2, timeout=6, apologise=False)))
     gather = doc.find("./Gather")

@@ -3,7 +3,7 @@ turned off (they go to stderr on every menu and would measure the terminal)."""
 
 import logging
 
-logging.getLogger("helpline.voicing").setLevel(logging.ERROR)
+logging.getLogger("helpline.voice.voicing").setLevel(logging.ERROR)
 
 from helpline.wsgi import app  # noqa: E402
 

@@ -41,24 +41,19 @@ def free_port() -> int:
 
 def seed_volunteers(env: dict[str, str]) -> None:
     """The demo volunteers and example schedules (every language); Redis filled."""
-    from helpline import create_app, demo, migrate
-    from helpline.db import get_db
-    from helpline.roster import apply_now, known_languages
+    from helpline.bootstrap import bootstrap
+    from helpline.settings import Settings
+    from helpline.startup import prepare
 
-    app = create_app(dict(env))
-    db = get_db(app)
-    migrate.upgrade(db.url)
-    with db.unit_of_work() as session:
-        demo.load_demo(session, known_languages(app), app.config["LOCAL_LANGUAGE"])
-        session.commit()
-        apply_now(app, session)
-    db.engine.dispose()
+    helpline = bootstrap(Settings(**{name.lower(): value for name, value in env.items()}))
+    prepare(helpline, demo=True)
+    helpline.close()
 
 
 def count_records(database_url: str) -> int:
     from sqlalchemy import create_engine, func, select
 
-    from helpline.models import CallRecord
+    from helpline.store.models import CallRecord
 
     engine = create_engine(database_url)
     with engine.connect() as conn:
@@ -90,9 +85,9 @@ def main() -> int:
 
     import logging
 
-    logging.getLogger("helpline.voicing").setLevel(logging.ERROR)
+    logging.getLogger("helpline.voice.voicing").setLevel(logging.ERROR)
     from helpline.sim.people import Behaviour
-    from helpline.sim.runner import Settings, Simulation, http_transport
+    from helpline.sim.runner import Simulation, SimulationSettings, http_transport
 
     tmp = Path(tempfile.mkdtemp(prefix="helpline-bench-"))
     embedded = None
@@ -131,10 +126,10 @@ def main() -> int:
             calls_per_hour=calls_per_real_second * 3600 / args.speed, hourly=(1.0,),
             talk_median=90.0, patience_mean=60.0, answers=0.9,
         )
-        from helpline.languages import load_catalog
+        from helpline.prompts.catalog import load_catalog
 
         catalog = load_catalog(local="nb")
-        settings = Settings(
+        settings = SimulationSettings(
             # a new seed each run: the same CallSids again would be (rightly) refused as
             # retries by a database that kept the last run's records
             hours=args.seconds * args.speed / 3600, speed=args.speed,

@@ -1,42 +1,21 @@
-"""The helpline service: Twilio webhooks, coordinator UI, models, call log, jobs."""
+"""The helpline service: one number, the caller's language, an on-shift volunteer.
 
-from __future__ import annotations
+Entry points over services over adapters and domain; imports point one way
+(import-linter checks it in CI):
 
-from collections.abc import Mapping
-from typing import Any
+- entry points  ``app`` (the Flask app), ``wsgi``, ``web`` (Twilio's webhooks),
+                ``coordinator`` (the coordinators' interface), ``jobs`` (RQ jobs,
+                the worker, the periodic tick), ``cli`` (the ``helpline`` command),
+                ``sim`` (the Twilio simulator behind ``helpline simulate``)
+- wiring        ``bootstrap`` (the parts of one service), ``startup`` (what a
+                local run does before serving)
+- services      ``voice`` (the call flow), ``volunteers`` (duty by SMS, reminders,
+                notes, SMS out), ``shifts`` (who is on shift; Redis follows),
+                ``accounts`` (coordinators' logins), ``staffing`` (Erlang-B advice)
+- adapters      ``store`` (the database), ``state`` (Redis), ``telephony``
+                (Twilio's REST API), ``prompts`` (languages, prompt and SMS texts,
+                recordings)
+- foundations   ``settings``, ``clock``, ``privacy``
 
-from flask import Flask
-
-from helpline.config import from_environment
-from helpline.privacy import install_log_redaction
-
-
-def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
-    """Build the app: configuration, then each part's ``init_app``.
-
-    Nothing is connected at import time; ``test_config`` overrides the
-    environment (tests pass their own database and Redis URLs).
-    """
-    config = from_environment()
-    if test_config is not None:
-        config.update(test_config)
-    instance = config.get("INSTANCE_PATH")
-    app = Flask(__name__, instance_path=str(instance) if instance else None)
-    app.config.from_mapping(config)
-    install_log_redaction()
-
-    from helpline import coordinator, db, duty, live, prompts_store, webhooks
-
-    catalog = prompts_store.init_app(app)
-    db.init_app(app)
-    live.init_app(app, [language.code for language in catalog.languages])
-    webhooks.init_app(app)
-    coordinator.init_app(app)
-    duty.init_app(app)  # volunteers' SMS (issue #8)
-
-    @app.get("/health")
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
-
-    return app
-
+The domain rules live in the top-level packages ``routing`` and ``schedules``.
+"""

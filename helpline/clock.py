@@ -4,7 +4,7 @@ Wrap-up rests, leases and call timings all read the app's clock. A simulator
 that compresses time (``helpline simulate --speed 60``) must share it, or a
 60-second wrap-up would last an hour of simulated time:
 
-- in process, the simulator passes its virtual clock as ``CLOCK`` (a callable);
+- in process, the simulator hands its virtual clock to ``create_app(clock=...)``;
 - a separate service is started with ``CLOCK_SPEED=60`` and ``CLOCK_ORIGIN`` (the
   epoch second at which simulated and real time coincide), and runs a clock
   that advances ``CLOCK_SPEED`` times faster than the wall clock.
@@ -15,8 +15,9 @@ Production leaves both alone: ``time.time``.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
-from typing import Any
+from collections.abc import Callable
+
+from helpline.settings import Settings
 
 Clock = Callable[[], float]
 
@@ -34,13 +35,8 @@ class ScaledClock:
         return self.origin + (time.time() - self.origin) * self.speed
 
 
-def from_config(config: Mapping[str, Any]) -> Clock:
-    """The clock a configuration asks for (see the module docstring)."""
-    given = config.get("CLOCK")
-    if callable(given):
-        return given  # type: ignore[no-any-return]
-    speed = float(config.get("CLOCK_SPEED") or 1.0)
-    if speed == 1.0:
+def clock_for(settings: Settings) -> Clock:
+    """The clock the settings ask for (see the module docstring)."""
+    if settings.clock_speed == 1.0:
         return time.time
-    origin = float(config.get("CLOCK_ORIGIN") or time.time())
-    return ScaledClock(origin, speed)
+    return ScaledClock(settings.clock_origin or time.time(), settings.clock_speed)

@@ -28,17 +28,9 @@ def call_ref(secret: str, call_sid: str) -> str:
     return keyed_hash(secret, call_sid, purpose="call")
 
 
-def caller_key(secret: str, number: str) -> str:
-    """Recognises a repeat caller without knowing her number."""
-    return keyed_hash(secret, number, purpose="caller")
-
-
 def redact(text: str) -> str:
     """Replace everything that looks like a phone number with ``[number]``."""
     return _PHONE.sub("[number]", text)
-
-
-_installed = False
 
 
 def install_log_redaction() -> None:
@@ -48,10 +40,9 @@ def install_log_redaction() -> None:
     the log record factory, so it covers every logger and handler, including
     those of libraries and those configured later. Installing twice is a no-op.
     """
-    global _installed
-    if _installed:
-        return
     previous = logging.getLogRecordFactory()
+    if getattr(previous, "redacts_numbers", False):
+        return
 
     def factory(*args: object, **kwargs: object) -> logging.LogRecord:
         record = previous(*args, **kwargs)
@@ -61,5 +52,5 @@ def install_log_redaction() -> None:
             record.msg, record.args = cleaned, None
         return record
 
+    factory.redacts_numbers = True  # type: ignore[attr-defined]
     logging.setLogRecordFactory(factory)
-    _installed = True

@@ -1,7 +1,7 @@
-"""The Twilio REST client: one per process, built on first use from the configuration.
+"""Twilio's REST API: one client per service, built on first use.
 
-Only RQ jobs use it (webhooks answer with TwiML and never wait on Twilio).
-``TWILIO_API_BASE_URL`` sends every request to another host instead of
+Only background jobs use it (webhooks answer with TwiML and never wait on
+Twilio). ``TWILIO_API_BASE_URL`` sends every request to another host instead of
 ``https://*.twilio.com`` (tests point it at a local server that answers like
 Twilio's REST API); the path, authentication and form stay exactly as Twilio
 would receive them.
@@ -9,12 +9,14 @@ would receive them.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask, current_app
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
+
+from helpline.settings import Settings
 
 REQUEST_TIMEOUT_SECONDS = 10.0
 
@@ -33,33 +35,38 @@ class RebasedHttpClient(TwilioHttpClient):  # type: ignore[misc]
         return super().request(method, rebased, *args, **kwargs)
 
 
-def build_client(config: dict[str, Any]) -> Client:
-    base = config.get("TWILIO_API_BASE_URL")
+def build_client(settings: Settings) -> Client:
     http: TwilioHttpClient
-    if base:
-        http = RebasedHttpClient(str(base), timeout=REQUEST_TIMEOUT_SECONDS)
+    if settings.twilio_api_base_url:
+        http = RebasedHttpClient(settings.twilio_api_base_url, timeout=REQUEST_TIMEOUT_SECONDS)
     else:
         http = TwilioHttpClient(timeout=REQUEST_TIMEOUT_SECONDS)
-    return Client(config["TWILIO_ACCOUNT_SID"], config["TWILIO_AUTH_TOKEN"], http_client=http)
+    return Client(settings.twilio_account_sid, settings.twilio_auth_token.get_secret_value(),
+                  http_client=http)
 
 
-def get_client(app: Flask | None = None) -> Client:
-    """The app's REST client, created the first time it is needed."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
-    client: Client | None = app.extensions.get("helpline.twilio")
-    if client is None:
-        client = app.extensions["helpline.twilio"] = build_client(app.config)
-    return client
+class Telephony:
+    """The service's side of Twilio's REST API."""
 
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._client: Client | None = None
+        self._lock = threading.Lock()
 
-def send_sms(to: str, body: str, *, app: Flask | None = None) -> str:
-    """Send one SMS from the helpline number; returns Twilio's message sid.
+    @property
+    def client(self) -> Client:
+        with self._lock:
+            if self._client is None:
+                self._client = build_client(self.settings)
+            return self._client
 
-    Raises ``twilio.base.exceptions.TwilioException`` (or a requests error) when
-    Twilio refuses or does not answer: the RQ job retries.
-    """
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
-    message = get_client(app).messages.create(
-        to=to, from_=app.config["HELPLINE_NUMBER"], body=body
-    )
-    return str(message.sid)
+    def send_sms(self, to: str, body: str) -> str:
+        """Send one SMS from the helpline number; returns Twilio's message sid.
+
+        Raises ``twilio.base.exceptions.TwilioException`` (or a requests error) when
+        Twilio refuses or does not answer: the job retries.
+        """
+        message = self.client.messages.create(
+            to=to, from_=self.settings.helpline_number, body=body
+        )
+        return str(message.sid)

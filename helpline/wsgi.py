@@ -1,5 +1,5 @@
 """WSGI entry point for production servers: ``gunicorn helpline.wsgi:app``."""
 
-from helpline import create_app
+from helpline.app import create_app
 
 app = create_app()

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import UTC, tzinfo
-from typing import Any, Literal, cast
+from typing import Any, cast
 
 import redis
 import redis.client
@@ -37,7 +37,9 @@ from routing.keys import (
     queue_range,
 )
 from routing.model import (
-    CallRecord,
+    RELEASE_OUTCOMES,
+    CallHold,
+    ReleaseOutcome,
     VolunteerRecord,
     VolunteerState,
     VolunteerTruth,
@@ -56,9 +58,6 @@ from routing.policy import (
 )
 from routing.scripts import Scripts
 from routing.status import StatusEntry, explain
-
-Outcome = Literal["talked", "missed", "cancelled"]
-OUTCOMES: tuple[Outcome, ...] = ("talked", "missed", "cancelled")
 
 MAX_CALL_KEY_LENGTH = 200
 _PHONE_LIKE = re.compile(r"\+?[\d\s().-]{7,20}")
@@ -152,8 +151,10 @@ class Availability:
         # Keys and constant arguments, encoded once.
         k = self.keys
         self._reserve_keys = _encoded(k.volunteers, k.calls, k.leases, k.finished, k.queue)
-        # confirm and release share one key layout (and the requeue prelude)
-        self._confirm_keys = self._release_keys = (
+        # Scripts that also take today's calls hash: (the keys before it, the
+        # keys after it); _with_day puts the day's key between them.
+        self._confirm_keys = (_encoded(k.volunteers, k.calls, k.leases), _encoded(k.queue))
+        self._release_keys = (
             _encoded(k.volunteers, k.calls, k.leases, k.finished),
             _encoded(k.queue),
         )
@@ -309,15 +310,15 @@ class Availability:
             )
         return bool(ok)
 
-    def release(self, call_key: str, *, outcome: Outcome) -> list[int]:
+    def release(self, call_key: str, *, outcome: ReleaseOutcome) -> list[int]:
         """Let go of everybody ``call_key`` holds; returns their ids. Idempotent.
 
         ``talked``: she is back after her wrap-up rest; ``missed`` (no answer,
         declined): back at the end of the queue; ``cancelled``: back where she was.
         """
         check_call_key(call_key)
-        if outcome not in OUTCOMES:
-            raise ValueError(f"outcome must be one of {OUTCOMES}, not {outcome!r}")
+        if outcome not in RELEASE_OUTCOMES:
+            raise ValueError(f"outcome must be one of {RELEASE_OUTCOMES}, not {outcome!r}")
         now = self.now_ms()
         return self._release(call_key, outcome, now, lapsed_only=False)
 
@@ -402,8 +403,25 @@ class Availability:
 
     def record(self, volunteer_id: int) -> VolunteerRecord | None:
         """Her stored record, or None when she is off shift and not held."""
-        raw = self.client.hget(self.keys.volunteers, member(check_volunteer_id(volunteer_id)))
-        return None if raw is None else VolunteerRecord.from_json(raw)
+        return self.records([volunteer_id])[volunteer_id]
+
+    def records(self, volunteer_ids: Iterable[int]) -> dict[int, VolunteerRecord | None]:
+        """Each volunteer's stored record (None: off shift and not held), in one round trip.
+
+        For readers such as the coordinators' live board, so that nothing
+        outside ``routing`` needs to know where records are kept.
+        """
+        ids = [check_volunteer_id(vid) for vid in volunteer_ids]
+        if not ids:
+            return {}
+        raw = cast(
+            "list[bytes | None]",
+            self.client.hmget(self.keys.volunteers, [member(vid) for vid in ids]),
+        )
+        return {
+            vid: None if value is None else VolunteerRecord.from_json(value)
+            for vid, value in zip(ids, raw, strict=True)
+        }
 
     def state(self, volunteer_id: int) -> VolunteerState:
         """Her state now."""
@@ -424,7 +442,7 @@ class Availability:
     def held_by(self, call_key: str) -> list[int]:
         """The volunteers ``call_key`` holds, in the order they were reserved."""
         raw = self.client.hget(self.keys.calls, check_call_key(call_key))
-        return [] if raw is None else CallRecord.from_json(raw).volunteer_ids
+        return [] if raw is None else CallHold.from_json(raw).volunteer_ids
 
     def status(self, language: str) -> list[StatusEntry]:
         """Every volunteer on shift for ``language``, and why she is or is not free for it.
@@ -453,7 +471,7 @@ class Availability:
         return Snapshot(
             records={member_id(m): VolunteerRecord.from_json(r) for m, r in raw_records.items()},
             queue=[parse_queue_entry(e) for e in raw_queue],
-            calls={_text(k): CallRecord.from_json(r) for k, r in raw_calls.items()},
+            calls={_text(k): CallHold.from_json(r) for k, r in raw_calls.items()},
             calls_today={member_id(m): int(n) for m, n in raw_today.items()},
         )
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from routing.keys import QueueEntry
-from routing.model import CallRecord, VolunteerRecord, VolunteerTruth, language_entries
+from routing.model import CallHold, VolunteerRecord, VolunteerTruth, language_entries
 from routing.policy import Policy, queue_rank
 
 
@@ -43,7 +43,7 @@ class Snapshot:
 
     records: Mapping[int, VolunteerRecord]
     queue: Sequence[QueueEntry]
-    calls: Mapping[str, CallRecord]
+    calls: Mapping[str, CallHold]
     calls_today: Mapping[int, int]
 
 

@@ -38,7 +38,6 @@ _MEMBER_WIDTH = 12
 MAX_VOLUNTEER_ID = 10**_MEMBER_WIDTH - 1
 MAX_TIME_MS = 10**13 - 1
 """The last time a queue entry can hold (the year 2286)."""
-MAX_RANK = 999
 
 
 def check_part(part: str, what: str) -> str:

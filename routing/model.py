@@ -12,6 +12,7 @@ import json
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Literal
 
 from routing.policy import Policy, Tier, parse_languages
 
@@ -125,14 +126,21 @@ def state_of(record: VolunteerRecord | None, now_ms: int) -> VolunteerState:
     return VolunteerState.FREE
 
 
+ReleaseOutcome = Literal["talked", "missed", "cancelled"]
+"""How a call let go of a volunteer: she talked (back after her wrap-up rest),
+missed it (no answer, declined: back at the end of the queue) or the call was
+cancelled (back where she was)."""
+RELEASE_OUTCOMES: tuple[ReleaseOutcome, ...] = ("talked", "missed", "cancelled")
+
+
 @dataclass(frozen=True)
-class CallRecord:
+class CallHold:
     """Who one call key holds, in the order they were reserved."""
 
     held: tuple[tuple[int, VolunteerState], ...] = field(default=())
 
     @classmethod
-    def from_json(cls, raw: str | bytes) -> CallRecord:
+    def from_json(cls, raw: str | bytes) -> CallHold:
         data = json.loads(raw)
         return cls(tuple((int(m), VolunteerState(s)) for m, s in data.get("held") or ()))
 

@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, tzinfo
+from typing import Literal
 
 from routing.model import (
     LanguageEntry,
+    ReleaseOutcome,
     VolunteerRecord,
     VolunteerState,
     language_entries,
@@ -32,7 +34,8 @@ from routing.policy import (
     queue_rank,
 )
 
-Outcome = str  # "talked" | "missed" | "cancelled" | "lapsed"
+Outcome = ReleaseOutcome | Literal["lapsed"]
+"""How the reference lets go of a volunteer: a release, or a lease that lapsed."""
 
 
 @dataclass

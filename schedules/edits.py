@@ -15,9 +15,11 @@ indented like their neighbours. The result is not validated here: the caller
 loads the whole schedule with :func:`schedules.yaml_io.load_texts` before
 storing it (an overlap or a language she does not speak is refused there).
 
-What each edit means (as ``helpline.coordinator.shift_edits`` meant it on the
-model): a rule for several languages edited from one language's page is split,
-so only that language is removed or moved; removing one weekday of a
+What each edit means is what it meant when the web interface edited the model
+(the former ``helpline/coordinator/shift_edits.py``): a rule for several
+languages edited from one language's page is split, so only that language is
+removed or moved (a closure of several languages too, where the model edit
+removed it for all); removing one weekday of a
 ``"mon,wed 10:00-14:00"`` line keeps the other days. A rule is named by the
 :class:`~schedules.model.Schedule` loaded from the same texts (its ``source``);
 when it is no longer there, :class:`StaleEdit` says the page is out of date.

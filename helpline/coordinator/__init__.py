@@ -1,16 +1,24 @@
-"""The coordinators' web interface: a blueprint under ``/coordinator``.
+"""The coordinators' web interface, under ``/coordinator``.
+
+One blueprint per page group, each registered here on the interface's own
+blueprint (``coordinator``), which adds the session check of every page:
+
+- ``auth``        log in, log out, interface language; roles (``session``)
+- ``coverage``    the heatmap of who covers which language when (the first page)
+- ``shifts``      the week view per language, edits, import and export
+- ``volunteers``  list, add, edit, deactivate
+- ``board``       who is on shift now and what each is doing
+- ``stats``       anonymous figures, SVG charts (``charts``), CSV (``figures``)
+- ``accounts``    administrators manage accounts
+- ``audit``       who changed what
 
 Every page but the login page needs a session; every form carries a CSRF token
 (Flask-WTF); session cookies are Secure, HttpOnly and SameSite=Lax; logins are
 rate-limited in Redis. Pages speak Norwegian, Danish or English, chosen per
-account (Flask-Babel). An administrator sees and edits everything; a coordinator
-edits only the languages she is responsible for.
+account (``i18n``, Flask-Babel). An administrator sees and edits everything; a
+coordinator edits only the languages she is responsible for.
 
-Modules, one concern each: ``auth`` (accounts, login, roles), ``accounts``
-(administrators manage accounts), ``volunteers``,
-``board`` (who is on shift now, live), ``coverage`` (the heatmap), ``shifts``
-(week view and editing), ``stats`` (anonymous figures, SVG charts, CSV),
-``audit`` (who changed what), ``commands`` (``helpline users ...``).
+May import the services and :mod:`helpline.bootstrap`; nothing below imports it.
 """
 
 from __future__ import annotations
@@ -19,26 +27,40 @@ import secrets
 from pathlib import Path
 
 from flask import Blueprint, Flask
-from flask_wtf.csrf import CSRFProtect
 
-bp = Blueprint(
-    "coordinator",
-    __name__,
-    url_prefix="/coordinator",
-    template_folder="templates",
-    static_folder="static",
+from helpline.bootstrap import from_app
+from helpline.coordinator import (
+    accounts,
+    audit,
+    auth,
+    board,
+    coverage,
+    i18n,
+    shifts,
+    stats,
+    volunteers,
 )
+from helpline.settings import Settings
 
-csrf = CSRFProtect()
+PAGES = (auth, coverage, shifts, volunteers, board, stats, accounts, audit)
 
 
-def _secret_key(app: Flask) -> str:
-    """``SECRET_KEY`` from the configuration, else one kept under ``instance/``
+def blueprint() -> Blueprint:
+    """The interface: every page group's blueprint under ``/coordinator``."""
+    interface = Blueprint("coordinator", __name__, url_prefix="/coordinator",
+                          template_folder="templates", static_folder="static")
+    interface.before_request(auth.require_session)
+    for page in PAGES:
+        interface.register_blueprint(page.bp)
+    return interface
+
+
+def secret_key(settings: Settings) -> str:
+    """``SECRET_KEY`` from the settings, else one kept in the instance folder
     (so that every process of one local installation shares it)."""
-    configured = app.config.get("SECRET_KEY")
-    if configured:
-        return str(configured)
-    path = Path(app.instance_path) / "secret_key"
+    if settings.secret_key is not None:
+        return settings.secret_key.get_secret_value()
+    path = Path(settings.instance) / "secret_key"
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         path.touch(mode=0o600)
@@ -47,30 +69,18 @@ def _secret_key(app: Flask) -> str:
 
 
 def init_app(app: Flask) -> None:
-    from helpline.coordinator import (  # noqa: F401  (each module adds its views to bp)
-        accounts,
-        audit,
-        auth,
-        board,
-        coverage,
-        i18n,
-        shifts,
-        stats,
-        volunteers,
-    )
-
-    app.config["SECRET_KEY"] = _secret_key(app)
+    settings = from_app(app).settings
+    app.config["SECRET_KEY"] = secret_key(settings)
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", 8 * 3600)
-    # Only this blueprint's forms are checked (in auth.require_session): the Twilio
+    # Only the interface's forms are checked (in auth.require_session): the Twilio
     # webhooks are signed by Twilio and carry no CSRF token.
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
-    app.config["SESSION_COOKIE_SECURE"] = bool(app.config.get("COOKIES_SECURE", True))
+    app.config["SESSION_COOKIE_SECURE"] = settings.cookies_secure
     app.config["REMEMBER_COOKIE_HTTPONLY"] = True
-    app.config["REMEMBER_COOKIE_SECURE"] = app.config["SESSION_COOKIE_SECURE"]
+    app.config["REMEMBER_COOKIE_SECURE"] = settings.cookies_secure
     app.config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
-    csrf.init_app(app)
     auth.init_app(app)
     i18n.init_app(app)
-    app.register_blueprint(bp)
+    app.register_blueprint(blueprint())

@@ -2,7 +2,7 @@
 password, deactivate and reactivate.
 
 The same rules as ``helpline users create``: passwords of 10+ characters,
-hashed with argon2 (:func:`helpline.coordinator.auth.password_hash`); languages
+hashed with argon2 (:func:`helpline.accounts.password_hash`); languages
 from languages.yaml. An administrator may not deactivate or demote herself, so
 there is always at least one active administrator. Every change is written to
 the audit log in the same unit of work; a password never is.
@@ -12,27 +12,22 @@ from __future__ import annotations
 
 import re
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from helpline.coordinator import audit, bp
-from helpline.coordinator.auth import (
-    MIN_PASSWORD_LENGTH,
-    AccountError,
-    admin_required,
-    create_account,
-    me,
-    password_hash,
-)
+from helpline.accounts import MIN_PASSWORD_LENGTH, AccountError, create_account, password_hash
+from helpline.bootstrap import from_app
+from helpline.coordinator import audit
+from helpline.coordinator.auth import admin_required, me
 from helpline.coordinator.i18n import INTERFACE_LOCALES, helpline_languages
-from helpline.db import get_db
-from helpline.models import Account, AccountLanguage, Role
+from helpline.store.models import Account, AccountLanguage, Role
+from helpline.store.unit_of_work import UnitOfWork
+
+bp = Blueprint("accounts", __name__)
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,99}$")
 
@@ -78,14 +73,6 @@ def _summary(account: Account) -> str:
             f"interface {account.locale}")
 
 
-def _other_active_admins(session: Session, account: Account) -> int:
-    return session.scalar(
-        select(func.count()).select_from(Account).where(
-            Account.role == Role.ADMIN.value, Account.active.is_(True), Account.id != account.id
-        )
-    ) or 0
-
-
 def _render_form(form: AccountForm, account: Account | None, languages: list[str],
                  password_form: PasswordForm | None = None) -> str:
     return render_template(
@@ -100,8 +87,8 @@ def _render_form(form: AccountForm, account: Account | None, languages: list[str
     )
 
 
-def _account(session: Session, account_id: int) -> Account:
-    account = session.get(Account, account_id)
+def _account(uow: UnitOfWork, account_id: int) -> Account:
+    account = uow.accounts.get(account_id)
     if account is None:
         abort(404)
     return account
@@ -109,15 +96,14 @@ def _account(session: Session, account_id: int) -> Account:
 
 @bp.get("/accounts")
 @admin_required
-def accounts() -> str:
-    with get_db().unit_of_work() as session:
-        people = list(session.scalars(select(Account).order_by(Account.username)))
-        return render_template("coordinator/accounts.html", accounts=people)
+def index() -> str:
+    with from_app().db.unit_of_work() as uow:
+        return render_template("coordinator/accounts.html", accounts=uow.accounts.all())
 
 
 @bp.route("/accounts/new", methods=["GET", "POST"])
 @admin_required
-def account_new() -> Response | str:
+def new() -> Response | str:
     form = NewAccountForm()
     languages: list[str] = []
     if request.method == "GET":
@@ -133,11 +119,11 @@ def account_new() -> Response | str:
     if not USERNAME.match(username):
         problems.append(_("A user name has only letters a-z, digits and . _ @ -"))
     problems += _password_problems(str(form.password.data), str(form.password2.data))
-    with get_db().unit_of_work() as session:
+    with from_app().db.unit_of_work() as uow:
         if not problems:
             try:
                 account = create_account(
-                    session, username=username, name=str(form.name.data).strip(),
+                    uow, username=username, name=str(form.name.data).strip(),
                     password=str(form.password.data), role=Role(form.role.data),
                     languages=languages, locale=str(form.locale.data),
                 )
@@ -145,11 +131,11 @@ def account_new() -> Response | str:
                 problems.append(_("There is already an account called %(name)s.",
                                   name=username))
             else:
-                audit.record(session, "account.create", f"account {username}",
+                audit.record(uow, "account.create", f"account {username}",
                              _summary(account))
-                session.commit()
+                uow.commit()
                 flash(_("Created the account %(name)s.", name=username), "info")
-                return redirect(url_for("coordinator.accounts"))
+                return redirect(url_for("coordinator.accounts.index"))
     for problem in problems:
         flash(problem, "error")
     return _render_form(form, None, languages)
@@ -157,10 +143,10 @@ def account_new() -> Response | str:
 
 @bp.route("/accounts/<int:account_id>", methods=["GET", "POST"])
 @admin_required
-def account_edit(account_id: int) -> Response | str:
+def edit(account_id: int) -> Response | str:
     form = AccountForm()
-    with get_db().unit_of_work() as session:
-        account = _account(session, account_id)
+    with from_app().db.unit_of_work() as uow:
+        account = _account(uow, account_id)
         if request.method == "GET":
             form.name.data = account.name
             form.role.data = account.role
@@ -175,7 +161,7 @@ def account_edit(account_id: int) -> Response | str:
             refusal = None
             if account.id == me().id:
                 refusal = _("You cannot take the administrator role from yourself.")
-            elif account.active and not _other_active_admins(session, account):
+            elif account.active and not uow.accounts.other_active_admins(account):
                 refusal = _("There must always be an active administrator.")
             if refusal:
                 flash(refusal, "error")
@@ -186,19 +172,19 @@ def account_edit(account_id: int) -> Response | str:
         rows = {row.language: row for row in account.languages}
         account.languages = [rows.get(code) or AccountLanguage(language=code)
                              for code in languages]
-        session.flush()
-        audit.record(session, "account.edit", f"account {account.username}", _summary(account))
-        session.commit()
+        uow.flush()
+        audit.record(uow, "account.edit", f"account {account.username}", _summary(account))
+        uow.commit()
         flash(_("Saved %(name)s.", name=account.name), "info")
-    return redirect(url_for("coordinator.accounts"))
+    return redirect(url_for("coordinator.accounts.index"))
 
 
 @bp.post("/accounts/<int:account_id>/password")
 @admin_required
-def account_password(account_id: int) -> Response | str:
+def password(account_id: int) -> Response | str:
     form = PasswordForm()
-    with get_db().unit_of_work() as session:
-        account = _account(session, account_id)
+    with from_app().db.unit_of_work() as uow:
+        account = _account(uow, account_id)
         problems = (_password_problems(str(form.password.data or ""),
                                        str(form.password2.data or ""))
                     if form.validate_on_submit() else [_("Please fill in every field.")])
@@ -208,32 +194,32 @@ def account_password(account_id: int) -> Response | str:
             edit = AccountForm(formdata=None, obj=account)
             return _render_form(edit, account, sorted(account.responsible_for()), form)
         account.password_hash = password_hash(str(form.password.data))
-        audit.record(session, "account.password", f"account {account.username}",
+        audit.record(uow, "account.password", f"account {account.username}",
                      "new password set")
-        session.commit()
+        uow.commit()
         flash(_("New password set for %(name)s.", name=account.name), "info")
-    return redirect(url_for("coordinator.accounts"))
+    return redirect(url_for("coordinator.accounts.index"))
 
 
 @bp.post("/accounts/<int:account_id>/active")
 @admin_required
-def account_active(account_id: int) -> Response:
+def set_active(account_id: int) -> Response:
     """Deactivate (she can no longer log in; her session ends) or reactivate."""
     active = request.form.get("active") == "1"
-    with get_db().unit_of_work() as session:
-        account = _account(session, account_id)
+    with from_app().db.unit_of_work() as uow:
+        account = _account(uow, account_id)
         if not active and account.id == me().id:
             flash(_("You cannot deactivate your own account."), "error")
-            return redirect(url_for("coordinator.accounts"))
-        if not active and account.is_admin and not _other_active_admins(session, account):
+            return redirect(url_for("coordinator.accounts.index"))
+        if not active and account.is_admin and not uow.accounts.other_active_admins(account):
             flash(_("There must always be an active administrator."), "error")
-            return redirect(url_for("coordinator.accounts"))
+            return redirect(url_for("coordinator.accounts.index"))
         account.active = active
-        audit.record(session, "account.activate" if active else "account.deactivate",
+        audit.record(uow, "account.activate" if active else "account.deactivate",
                      f"account {account.username}", account.name)
-        session.commit()
+        uow.commit()
         if active:
             flash(_("%(name)s is active again.", name=account.name), "info")
         else:
             flash(_("%(name)s is deactivated.", name=account.name), "info")
-    return redirect(url_for("coordinator.accounts"))
+    return redirect(url_for("coordinator.accounts.index"))

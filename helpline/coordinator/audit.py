@@ -1,5 +1,4 @@
-"""The audit log: who (a coordinator) changed which volunteer, shift or account,
-when.
+"""The audit log: who (a coordinator) changed which volunteer, shift or account, when.
 
 Written in the same unit of work as the change itself, so a change and its
 entry are committed together or not at all. Entries never hold a phone number:
@@ -10,23 +9,23 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import render_template, request
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from flask import Blueprint, render_template, request
 
-from helpline.coordinator import bp
+from helpline.bootstrap import from_app
 from helpline.coordinator.auth import admin_required, me
-from helpline.db import get_db
-from helpline.models import AuditEntry
 from helpline.privacy import redact
+from helpline.store.models import AuditEntry
+from helpline.store.unit_of_work import UnitOfWork
+
+bp = Blueprint("audit", __name__)
 
 PAGE_SIZE = 100
 
 
-def record(session: Session, action: str, subject: str, detail: str = "") -> None:
-    """Add an entry for the logged-in coordinator; the caller commits."""
+def record(uow: UnitOfWork, action: str, subject: str, detail: str = "") -> None:
+    """Add an entry for the logged-in coordinator; the use case commits."""
     user = me()
-    session.add(
+    uow.audit.add(
         AuditEntry(
             at=datetime.now(UTC),
             account_id=user.id,
@@ -40,15 +39,10 @@ def record(session: Session, action: str, subject: str, detail: str = "") -> Non
 
 @bp.get("/audit")
 @admin_required
-def audit_log() -> str:
+def log() -> str:
     page = max(1, request.args.get("page", 1, type=int) or 1)
-    with get_db().unit_of_work() as session:
-        total = session.scalar(select(func.count()).select_from(AuditEntry)) or 0
-        entries = session.scalars(
-            select(AuditEntry)
-            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-            .limit(PAGE_SIZE)
-            .offset((page - 1) * PAGE_SIZE)
-        ).all()
+    with from_app().db.unit_of_work() as uow:
+        total = uow.audit.count()
+        entries = uow.audit.page((page - 1) * PAGE_SIZE, PAGE_SIZE)
     pages = max(1, -(-total // PAGE_SIZE))
     return render_template("coordinator/audit.html", entries=entries, page=page, pages=pages)

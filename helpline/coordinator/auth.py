@@ -1,43 +1,43 @@
-"""Accounts, login and roles.
+"""Sessions: log in, log out, the interface language; who is logged in and her role.
 
-Passwords are hashed with argon2 (``argon2-cffi``'s defaults, rehashed when
-those change). Login attempts are limited per account name and per address in
-Redis (:mod:`helpline.coordinator.ratelimit`). Every view of the blueprint but
-the login page needs a session, and every unsafe request a CSRF token.
+Passwords are checked by :mod:`helpline.accounts` (argon2). Login attempts are
+limited per account name and per address, counted in Redis (shared by every web
+process; both kept only as keyed hashes). Every view of the interface but the
+login page needs a session, and every unsafe request a CSRF token
+(:func:`require_session`, run before every page of the interface).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
-from flask import Flask, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from flask_wtf.csrf import CSRFProtect
 from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from helpline.coordinator import bp, csrf
-from helpline.coordinator.ratelimit import LoginLimiter
-from helpline.db import get_db
-from helpline.models import Account, AccountLanguage, Role
+from helpline.accounts import authenticate
+from helpline.bootstrap import from_app
+from helpline.coordinator.i18n import INTERFACE_LOCALES
+from helpline.privacy import keyed_hash
+from helpline.store.models import Account, Role
 
-hasher = PasswordHasher()
-# verified against when the account does not exist, so both cases take as long
-_DUMMY_HASH = hasher.hash("no such account")
+bp = Blueprint("session", __name__)
+csrf = CSRFProtect()
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-PUBLIC_ENDPOINTS = {"coordinator.login", "coordinator.static"}
+PUBLIC_ENDPOINTS = {"coordinator.session.login", "coordinator.static"}
+PER_ADDRESS_FACTOR = 4  # an office of several coordinators shares one address
+HOME = "coordinator.coverage.week"
 
 
 @dataclass(frozen=True)
@@ -83,74 +83,6 @@ def me() -> User:
     return cast(User, current_user._get_current_object())
 
 
-# -- accounts -------------------------------------------------------------------
-
-
-MIN_PASSWORD_LENGTH = 10
-
-
-class AccountError(ValueError):
-    """An account that cannot be created as asked (message in plain words)."""
-
-
-def password_hash(password: str) -> str:
-    """The argon2 hash of a password that follows the rules (10+ characters)."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise AccountError(
-            f"the password must have at least {MIN_PASSWORD_LENGTH} characters"
-        )
-    return hasher.hash(password)
-
-
-def create_account(
-    session: Session,
-    *,
-    username: str,
-    name: str,
-    password: str,
-    role: Role = Role.COORDINATOR,
-    languages: Iterable[str] = (),
-    locale: str = "en",
-) -> Account:
-    """Add an account; the caller commits."""
-    username = username.strip().lower()
-    if not username:
-        raise AccountError("the user name is empty")
-    hashed = password_hash(password)
-    if session.scalar(select(Account).where(Account.username == username)):
-        raise AccountError(f"there is already an account called {username!r}")
-    account = Account(
-        username=username,
-        name=name or username,
-        password_hash=hashed,
-        role=role.value,
-        locale=locale,
-        active=True,
-        created_at=datetime.now(UTC),
-    )
-    account.languages = [AccountLanguage(language=code) for code in sorted(set(languages))]
-    session.add(account)
-    session.flush()
-    return account
-
-
-def authenticate(session: Session, username: str, password: str) -> Account | None:
-    """The active account with that name and password, or None."""
-    account = session.scalar(select(Account).where(Account.username == username.strip().lower()))
-    try:
-        hasher.verify(account.password_hash if account else _DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
-        return None
-    if account is None or not account.active:
-        return None
-    if hasher.check_needs_rehash(account.password_hash):
-        account.password_hash = hasher.hash(password)
-    return account
-
-
-# -- roles ------------------------------------------------------------------------
-
-
 def admin_required(view: F) -> F:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -161,7 +93,6 @@ def admin_required(view: F) -> F:
     return cast(F, wrapper)
 
 
-@bp.before_request
 def require_session() -> Response | None:
     """Every page but login needs a session; every unsafe request a CSRF token."""
     if request.endpoint in PUBLIC_ENDPOINTS:
@@ -169,13 +100,20 @@ def require_session() -> Response | None:
             csrf.protect()
         return None
     if not current_user.is_authenticated:
-        return redirect(url_for("coordinator.login", next=request.full_path))
+        return redirect(url_for("coordinator.session.login", next=request.full_path))
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         csrf.protect()
     return None
 
 
-# -- login and logout ------------------------------------------------------------------
+def safe_next(target: str | None) -> str:
+    """``target`` if it is a page of the interface, else the first page."""
+    if target and target.startswith("/coordinator") and not target.startswith("//"):
+        return target
+    return url_for(HOME)
+
+
+# -- login and logout --------------------------------------------------------------
 
 
 class LoginForm(FlaskForm):  # type: ignore[misc]
@@ -183,30 +121,38 @@ class LoginForm(FlaskForm):  # type: ignore[misc]
     password = PasswordField("password", validators=[DataRequired(), Length(max=200)])
 
 
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/coordinator") and not target.startswith("//"):
-        return target
-    return url_for("coordinator.coverage")
+def _attempt_allowed(who: str, where: str) -> bool:
+    """Count one attempt; False when this minute's limit for the account name or
+    the address is passed."""
+    helpline = from_app()
+    secret = helpline.settings.caller_hash_secret.get_secret_value()
+    user_count, address_count = helpline.counters.login_attempt(
+        keyed_hash(secret, who, purpose="login-user"),
+        keyed_hash(secret, where, purpose="login-address"),
+    )
+    limit = helpline.settings.login_attempts_per_minute
+    return user_count <= limit and address_count <= limit * PER_ADDRESS_FACTOR
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> Response | str:
+def login() -> Response | str | tuple[str, int]:
     form = LoginForm()
     if form.validate_on_submit():
-        limiter = LoginLimiter.of(current_app)
+        helpline = from_app()
         who = str(form.username.data).strip().lower()
         where = request.remote_addr or "unknown"
-        if not limiter.allow(who, where):
+        if not _attempt_allowed(who, where):
             flash(_("Too many attempts. Wait a minute and try again."), "error")
-            return render_template("coordinator/login.html", form=form), 429  # type: ignore[return-value]
-        with get_db().unit_of_work() as session:
-            account = authenticate(session, who, str(form.password.data))
+            return render_template("coordinator/login.html", form=form), 429
+        with helpline.db.unit_of_work() as uow:
+            account = authenticate(uow, who, str(form.password.data))
             if account is not None:
                 account.last_login_at = datetime.now(UTC)
-                session.commit()
+                uow.commit()
                 login_user(User.of(account))
-                limiter.reset(who, where)
-                return redirect(_safe_next(request.args.get("next")))
+                secret = helpline.settings.caller_hash_secret.get_secret_value()
+                helpline.counters.reset_login_user(keyed_hash(secret, who, purpose="login-user"))
+                return redirect(safe_next(request.args.get("next")))
         flash(_("Wrong user name or password."), "error")
     return render_template("coordinator/login.html", form=form)
 
@@ -215,20 +161,35 @@ def login() -> Response | str:
 def logout() -> Response:
     logout_user()
     flash(_("You are logged out."), "info")
-    return redirect(url_for("coordinator.login"))
+    return redirect(url_for("coordinator.session.login"))
+
+
+@bp.post("/locale")
+def set_locale() -> Response:
+    """Remember the account's interface language."""
+    locale = request.form.get("locale", "")
+    if locale in INTERFACE_LOCALES:
+        with from_app().db.unit_of_work() as uow:
+            account = uow.accounts.get(me().id)
+            if account is not None:
+                account.locale = locale
+                uow.commit()
+        flash(_("Interface language changed."), "info")
+    return redirect(safe_next(request.form.get("next")))
 
 
 def _load_user(user_id: str) -> User | None:
-    with get_db().unit_of_work() as session:
-        account = session.get(Account, int(user_id))
+    with from_app().db.unit_of_work() as uow:
+        account = uow.accounts.get(int(user_id))
         if account is None or not account.active:
             return None
         return User.of(account)
 
 
 def init_app(app: Flask) -> None:
+    csrf.init_app(app)
     manager = LoginManager()
-    manager.login_view = "coordinator.login"
+    manager.login_view = "coordinator.session.login"
     manager.session_protection = "strong"
     manager.user_loader(_load_user)
     manager.init_app(app)

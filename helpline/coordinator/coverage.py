@@ -4,24 +4,22 @@ open. Clicking a cell (a plain link) shows who covers that hour."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app, render_template, request
-from sqlalchemy import select
+from flask import Blueprint, render_template, request
 
-from helpline.coordinator import bp
+from helpline.bootstrap import from_app
 from helpline.coordinator.heatmap import HOURS, heatmap
-from helpline.coordinator.i18n import helpline_languages
-from helpline.coordinator.routerlink import known
-from helpline.coordinator.stats import day_names
-from helpline.db import get_db
-from helpline.models import Volunteer
+from helpline.coordinator.i18n import day_names, helpline_languages
+from schedules.exceptions import ScheduleError
+from schedules.timezones import iso_week, parse_iso_week
+
+bp = Blueprint("coverage", __name__)
 
 
 def week_from_request(zone: ZoneInfo) -> str:
-    from schedules.timezones import iso_week, parse_iso_week
-
+    """The ISO week the page asks for (``?week=2026-W49``), this week by default."""
     week = request.args.get("week", "")
     try:
         parse_iso_week(week)
@@ -31,36 +29,27 @@ def week_from_request(zone: ZoneInfo) -> str:
 
 
 def neighbour_weeks(week: str) -> tuple[str, str]:
-    from datetime import timedelta
-
-    from schedules.timezones import iso_week, parse_iso_week
-
     monday = parse_iso_week(week)
     return iso_week(monday - timedelta(days=7)), iso_week(monday + timedelta(days=7))
 
 
 @bp.get("/")
-def coverage() -> str:
-    from helpline.schedule_store import load_schedule
-    from schedules.exceptions import ScheduleError
-
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    week = week_from_request(zone)
+def week() -> str:
+    helpline = from_app()
+    week = week_from_request(ZoneInfo(helpline.settings.timezone))
     languages = [lang.code for lang in helpline_languages()]
     problem = None
     grid = None
-    with get_db().unit_of_work() as session:
+    with helpline.db.unit_of_work() as uow:
         try:
-            schedule = load_schedule(session, known())
+            schedule = helpline.shifts.load(uow)
         except ScheduleError as error:
             schedule, problem = None, str(error)
-        names = {key: name for key, name in session.execute(select(Volunteer.key, Volunteer.name))}
+        names = uow.volunteers.names_by_key()
     if schedule is not None:
         grid = heatmap(schedule, week, languages)
     chosen_lang = request.args.get("lang", "")
     chosen_hour = request.args.get("h", -1, type=int)
-    if chosen_hour is None:
-        chosen_hour = -1
     chosen = None
     if grid is not None and chosen_lang in grid and 0 <= chosen_hour < HOURS:
         cell = grid[chosen_lang][chosen_hour]

@@ -2,24 +2,26 @@
 shifts and exceptions (away dates, extra shifts, closed days) without typing
 YAML; import and export of the schedule files.
 
-Every change is made to the whole schedule and validated by the ``schedules``
-package before it is stored: an overlap or a language she does not speak is
-refused with the package's plain-words problem. After the commit the router
-follows at once.
+An edit changes only the entry it touches in the stored files
+(:mod:`schedules.edits`), so the coordinators' comments and layout stay as they
+wrote them; the whole schedule is validated by the ``schedules`` package before
+it is stored: an overlap or a language she does not speak is refused with the
+package's plain-words problem. After the commit the router follows at once.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from flask import (
+    Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -28,74 +30,92 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from sqlalchemy import select
 from werkzeug.wrappers import Response as BaseResponse
 
-from helpline.coordinator import audit, bp, shift_edits
+from helpline.bootstrap import from_app
+from helpline.coordinator import audit
 from helpline.coordinator.auth import admin_required, me
 from helpline.coordinator.coverage import neighbour_weeks, week_from_request
-from helpline.coordinator.i18n import helpline_languages
-from helpline.coordinator.routerlink import known, router_follows
-from helpline.coordinator.stats import day_names
-from helpline.db import get_db
-from helpline.models import Volunteer
+from helpline.coordinator.i18n import day_names, helpline_languages
+from helpline.store.models import Volunteer
+from schedules import edits
 from schedules.exceptions import ScheduleError
-from schedules.model import Closure, Schedule, TimeSpan, Weekday
+from schedules.model import Away, Closure, ExtraShift, Schedule, TimeSpan, Weekday, WeeklyShift
 from schedules.notation import parse_span
 from schedules.timezones import parse_iso_week
 
+bp = Blueprint("shifts", __name__)
+
 MAX_UPLOAD_BYTES = 1_000_000
+
+Kind = Literal["weekly", "extra", "away", "closure"]
+KINDS: tuple[Kind, ...] = ("weekly", "extra", "away", "closure")
+Rule = WeeklyShift | ExtraShift | Away | Closure
+
+
+def token(rule: Rule) -> str:
+    """A short fingerprint of a rule, so an edit applies to the rule the page showed."""
+    return hashlib.sha256(repr(rule.sort_key()).encode()).hexdigest()[:12]
+
+
+def rules_of(schedule: Schedule, kind: Kind) -> tuple[Rule, ...]:
+    found: dict[Kind, tuple[Rule, ...]] = {
+        "weekly": schedule.weekly, "extra": schedule.extra,
+        "away": schedule.away, "closure": schedule.closures,
+    }
+    return found[kind]
+
+
+def pick(schedule: Schedule, kind: Kind, index: int, expected: str) -> Rule:
+    """The rule the page showed at ``index``; StaleEdit if the schedule changed since."""
+    found = rules_of(schedule, kind)
+    if not 0 <= index < len(found) or token(found[index]) != expected:
+        raise edits.StaleEdit("the schedule was changed meanwhile; look at it again")
+    return found[index]
 
 
 @bp.get("/shifts")
-def shifts() -> str:
-    from helpline.schedule_store import documents
-
+def index() -> str:
     user = me()
     codes = [lang.code for lang in helpline_languages()]
     mine = [c for c in codes if user.may_edit(c)]
-    with get_db().unit_of_work() as session:
-        files = sorted(documents(session))
+    with from_app().db.unit_of_work() as uow:
+        files = sorted(uow.schedule.texts())
     return render_template("coordinator/shifts.html", mine=mine, codes=codes, files=files)
 
 
-def _schedule_or_empty(session: object) -> Schedule:
-    from helpline.schedule_store import load_schedule
-
-    schedule = load_schedule(session, known())  # type: ignore[arg-type]
-    return schedule or Schedule(timezone=str(current_app.config["TIMEZONE"]))
+def _schedule_or_empty(schedule: Schedule | None) -> Schedule:
+    return schedule or Schedule(timezone=from_app().settings.timezone)
 
 
 @bp.get("/shifts/<language>")
-def shifts_language(language: str) -> str:
-    if language not in known():
+def language(language: str) -> str:
+    helpline = from_app()
+    if language not in helpline.known_languages:
         abort(404)
-    zone = ZoneInfo(current_app.config["TIMEZONE"])
-    week = week_from_request(zone)
+    week = week_from_request(ZoneInfo(helpline.settings.timezone))
     monday = parse_iso_week(week)
     dates = [monday + timedelta(days=d) for d in range(7)]
-    with get_db().unit_of_work() as session:
-        schedule = _schedule_or_empty(session)
-        people = list(session.scalars(select(Volunteer).where(Volunteer.active.is_(True))
-                                      .order_by(Volunteer.name)))
-        names = {v.key: v.name for v in session.scalars(select(Volunteer))}
+    with helpline.db.unit_of_work() as uow:
+        schedule = _schedule_or_empty(helpline.shifts.load(uow))
+        people = uow.volunteers.listing(active_only=True)
+        names = uow.volunteers.names_by_key()
     speakers = [v for v in people if language in v.speaks()]
     days: list[list[dict[str, Any]]] = [[] for _ in range(7)]
     for i, w in enumerate(schedule.weekly):
         if language in w.languages:
-            days[w.weekday].append({"kind": "weekly", "index": i, "token": shift_edits.token(w),
+            days[w.weekday].append({"kind": "weekly", "index": i, "token": token(w),
                                     "rule": w, "others": sorted(w.languages - {language})})
     for i, e in enumerate(schedule.extra):
         if language in e.languages and monday <= e.day < monday + timedelta(days=7):
-            days[e.day.weekday()].append({"kind": "extra", "index": i,
-                                          "token": shift_edits.token(e), "rule": e,
-                                          "others": sorted(e.languages - {language})})
+            days[e.day.weekday()].append({"kind": "extra", "index": i, "token": token(e),
+                                          "rule": e, "others": sorted(e.languages - {language})})
     for day in days:
         day.sort(key=lambda item: item["rule"].span.start)
     speaker_keys = {v.key for v in speakers}
-    away = [(i, a, shift_edits.token(a)) for i, a in enumerate(schedule.away)
+    away = [(i, a, token(a)) for i, a in enumerate(schedule.away)
             if a.volunteer in speaker_keys and a.last >= monday - timedelta(days=90)]
-    closures = [(i, c, shift_edits.token(c)) for i, c in enumerate(schedule.closures)
+    closures = [(i, c, token(c)) for i, c in enumerate(schedule.closures)
                 if c.closes(language) and c.last >= monday - timedelta(days=90)]
     earlier, later = neighbour_weeks(week)
     return render_template(
@@ -128,45 +148,49 @@ def _date(field: str) -> date:
 
 
 @bp.post("/shifts/<language>/edit")
-def shifts_edit(language: str) -> BaseResponse:
+def edit(language: str) -> BaseResponse:
     """One edit of ``language``'s shifts: ``action`` says which."""
-    from helpline.schedule_store import save_schedule
-
-    if language not in known():
+    helpline = from_app()
+    if language not in helpline.known_languages:
         abort(404)
     user = me()
     if not user.may_edit(language):
         abort(403)
     action = request.form.get("action", "")
-    back = redirect(url_for("coordinator.shifts_language", language=language,
+    back = redirect(url_for("coordinator.shifts.language", language=language,
                             week=request.form.get("week") or None))
-    with get_db().unit_of_work() as session:
-        schedule = _schedule_or_empty(session)
-        speakers = {v.key: v for v in session.scalars(select(Volunteer))}
+    with helpline.db.unit_of_work() as uow:
+        texts = uow.schedule.texts()
+        schedule = _schedule_or_empty(helpline.shifts.load(uow))
+        volunteers = {v.key: v for v in uow.volunteers.all()}
         try:
-            new, summary = _apply(schedule, action, language, speakers)
-        except shift_edits.StaleEdit:
+            new, summary = _apply(texts, schedule, action, language, volunteers)
+        except edits.StaleEdit:
             flash(_("The schedule was changed meanwhile; look at it again."), "error")
             return back
         except (ValueError, KeyError) as error:
             flash(_("Not saved: %(problem)s", problem=str(error).strip("'\"")), "error")
             return back
         try:
-            save_schedule(session, new, known(), actor=user.username)
+            helpline.shifts.replace(uow, new, actor=user.username)
         except ScheduleError as error:
             for problem in error.problems:
                 flash(_("Not saved: %(problem)s", problem=problem.message), "error")
             return back
-        audit.record(session, f"shift.{action}", f"shifts {language}", summary)
-        session.commit()
-        router_follows(session)
+        audit.record(uow, f"shift.{action}", f"shifts {language}", summary)
+        uow.commit()
+        helpline.shifts.follow(uow)
     flash(_("Saved."), "info")
     return back
 
 
 def _apply(
-    schedule: Schedule, action: str, language: str, volunteers: dict[str, Volunteer]
-) -> tuple[Schedule, str]:
+    texts: dict[str, str], schedule: Schedule, action: str, language: str,
+    volunteers: dict[str, Volunteer],
+) -> tuple[dict[str, str], str]:
+    """The stored files after the edit the form asks for, and a summary for the log."""
+    zone = schedule.timezone
+
     def volunteer_key() -> str:
         key = request.form.get("volunteer", "")
         if key not in volunteers:
@@ -176,55 +200,53 @@ def _apply(
     def weekday() -> Weekday:
         return Weekday(int(request.form.get("weekday", "")))
 
+    def picked(kind: Kind) -> Rule:
+        return pick(schedule, kind, int(request.form["index"]), request.form.get("token", ""))
+
+    only = frozenset({language})
     if action == "add_weekly":
         key, day, span = volunteer_key(), weekday(), _span()
-        return (shift_edits.add_weekly(schedule, key, language, day, span),
+        return (edits.add_weekly(texts, key, only, day, span, timezone=zone),
                 f"{key} {day.short} {span}")
     if action == "move_weekly":
-        index, token = int(request.form["index"]), request.form.get("token", "")
+        old = picked("weekly")
         day, span = weekday(), _span()
-        old = schedule.weekly[index] if 0 <= index < len(schedule.weekly) else None
-        return (shift_edits.move_weekly(schedule, index, token, language, day, span),
-                f"{old.volunteer if old else '?'} {old.weekday.short if old else ''} "
-                f"{old.span if old else ''} -> {day.short} {span}")
+        assert isinstance(old, WeeklyShift)
+        return (edits.move_weekly(texts, old, language, day, span),
+                f"{old.volunteer} {old.weekday.short} {old.span} -> {day.short} {span}")
     if action == "add_extra":
         key, day_, span = volunteer_key(), _date("day"), _span()
-        return (shift_edits.add_extra(schedule, key, language, day_, span),
+        return (edits.add_extra(texts, key, only, day_, span, timezone=zone),
                 f"{key} extra {day_} {span}")
     if action == "add_away":
         key, first, last = volunteer_key(), _date("first"), _date("last")
         if language not in volunteers[key].speaks():
             raise ValueError(_("she does not speak this language"))
-        return shift_edits.add_away(schedule, key, first, last), f"{key} away {first}..{last}"
+        return (edits.add_away(texts, key, first, last, timezone=zone),
+                f"{key} away {first}..{last}")
     if action == "add_closure":
         first, last = _date("first"), _date("last")
         whole = request.form.get("scope") == "all"
         if whole and not me().is_admin:
             abort(403)
-        langs = None if whole else frozenset({language})
-        return (shift_edits.add_closure(schedule, first, last, langs),
+        return (edits.add_closure(texts, first, last, None if whole else only, timezone=zone),
                 f"closed {first}..{last} {'all' if whole else language}")
     if action == "remove":
         kind = request.form.get("kind", "")
-        if kind not in shift_edits.KINDS:
+        if kind not in KINDS:
             abort(400)
-        index, token = int(request.form["index"]), request.form.get("token", "")
-        rule = shift_edits.rules(schedule, kind)[index] if 0 <= index < len(
-            shift_edits.rules(schedule, kind)) else None
+        rule = picked(kind)
         if isinstance(rule, Closure) and rule.languages is None and not me().is_admin:
             abort(403)
-        return (shift_edits.remove(schedule, kind, index, token, language),
-                f"removed {kind}: {rule}")
+        return edits.remove(texts, rule, language), f"removed {kind}: {rule}"
     abort(400)
 
 
 @bp.get("/shifts/export")
-def shifts_export() -> Response:
+def export() -> Response:
     """The stored schedule files, as a zip (one file: the file itself)."""
-    from helpline.schedule_store import documents
-
-    with get_db().unit_of_work() as session:
-        texts = documents(session)
+    with from_app().db.unit_of_work() as uow:
+        texts = uow.schedule.texts()
     if len(texts) == 1:
         (name, text), = texts.items()
         return send_file(io.BytesIO(text.encode()), mimetype="application/yaml",
@@ -240,10 +262,8 @@ def shifts_export() -> Response:
 
 @bp.post("/shifts/import")
 @admin_required
-def shifts_import() -> BaseResponse:
+def import_files() -> BaseResponse:
     """Replace the whole schedule with the uploaded files, all or nothing."""
-    from helpline.schedule_store import replace_documents
-
     texts: dict[str, str] = {}
     for upload in request.files.getlist("files"):
         if not upload.filename:
@@ -252,27 +272,26 @@ def shifts_import() -> BaseResponse:
         name = upload.filename.rsplit("/", 1)[-1]
         if len(data) > MAX_UPLOAD_BYTES:
             flash(_("%(file)s is too large.", file=name), "error")
-            return redirect(url_for("coordinator.shifts"))
+            return redirect(url_for("coordinator.shifts.index"))
         try:
             texts[name] = data.decode("utf-8")
         except UnicodeDecodeError:
             flash(_("%(file)s is not UTF-8 text.", file=name), "error")
-            return redirect(url_for("coordinator.shifts"))
+            return redirect(url_for("coordinator.shifts.index"))
     if not texts:
         flash(_("Choose one or more schedule files (.yaml)."), "error")
-        return redirect(url_for("coordinator.shifts"))
-    with get_db().unit_of_work() as session:
+        return redirect(url_for("coordinator.shifts.index"))
+    helpline = from_app()
+    with helpline.db.unit_of_work() as uow:
         try:
-            replace_documents(session, texts, known(), actor=me().username)
+            helpline.shifts.replace(uow, texts, actor=me().username)
         except ScheduleError as error:
             flash(_("Nothing was imported. Problems:"), "error")
             for problem in error.problems:
                 flash(str(problem), "error")
-            return redirect(url_for("coordinator.shifts"))
-        audit.record(session, "schedule.import", "schedule", ", ".join(sorted(texts)))
-        session.commit()
-        router_follows(session)
+            return redirect(url_for("coordinator.shifts.index"))
+        audit.record(uow, "schedule.import", "schedule", ", ".join(sorted(texts)))
+        uow.commit()
+        helpline.shifts.follow(uow)
     flash(_("Imported %(count)d files.", count=len(texts)), "info")
-    return redirect(url_for("coordinator.shifts"))
-
-
+    return redirect(url_for("coordinator.shifts.index"))

@@ -8,25 +8,24 @@ may set); she may edit a volunteer who speaks one of her languages.
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
-from sqlalchemy import select
-from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from helpline.coordinator import audit, bp
+from helpline.bootstrap import from_app
+from helpline.coordinator import audit
 from helpline.coordinator.auth import User, me
 from helpline.coordinator.board import live_states
 from helpline.coordinator.i18n import helpline_languages, language_name
-from helpline.coordinator.routerlink import check_schedule, router_follows
-from helpline.db import get_db
-from helpline.models import Level, Volunteer, VolunteerLanguage, validate_e164
+from helpline.store.models import Level, Volunteer, validate_e164
+from helpline.store.unit_of_work import UnitOfWork
+from helpline.volunteers.directory import key_for, set_languages
+from schedules.exceptions import ScheduleError
+
+bp = Blueprint("volunteers", __name__)
 
 LEVELS = [level.value for level in Level]
 
@@ -38,7 +37,7 @@ class VolunteerForm(FlaskForm):  # type: ignore[misc]
 
 
 def local_language() -> str:
-    return str(current_app.config["LOCAL_LANGUAGE"])
+    return from_app().settings.local_language
 
 
 def may_edit_volunteer(user: User, volunteer: Volunteer) -> bool:
@@ -46,17 +45,6 @@ def may_edit_volunteer(user: User, volunteer: Volunteer) -> bool:
         return True
     spoken = set(volunteer.speaks()) - {local_language()}
     return bool(spoken & user.languages)
-
-
-def key_for(session: Session, name: str) -> str:
-    """A stable readable key from her name (``amina-h``), unique."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    base = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:50] or "volunteer"
-    taken = set(session.scalars(select(Volunteer.key).where(Volunteer.key.like(f"{base}%"))))
-    key, n = base, 2
-    while key in taken:
-        key, n = f"{base}-{n}", n + 1
-    return key
 
 
 def _levels_from_form() -> dict[str, str]:
@@ -73,13 +61,10 @@ def _language_choices() -> list[tuple[str, str]]:
 
 
 @bp.get("/volunteers")
-def volunteers() -> str:
+def index() -> str:
     show_all = request.args.get("all") == "1"
-    with get_db().unit_of_work() as session:
-        query = select(Volunteer).order_by(Volunteer.name)
-        if not show_all:
-            query = query.where(Volunteer.active.is_(True))
-        people = list(session.scalars(query))
+    with from_app().db.unit_of_work() as uow:
+        people = uow.volunteers.listing(active_only=not show_all)
     states = live_states(v.id for v in people)
     user = me()
     editable = {v.id for v in people if may_edit_volunteer(user, v)}
@@ -93,12 +78,12 @@ def volunteers() -> str:
 
 
 @bp.route("/volunteers/new", methods=["GET", "POST"])
-def volunteer_new() -> Response | str:
+def new() -> Response | str:
     return _edit(None)
 
 
 @bp.route("/volunteers/<int:volunteer_id>", methods=["GET", "POST"])
-def volunteer_edit(volunteer_id: int) -> Response | str:
+def edit(volunteer_id: int) -> Response | str:
     return _edit(volunteer_id)
 
 
@@ -106,10 +91,10 @@ def _edit(volunteer_id: int | None) -> Response | str:
     user = me()
     form = VolunteerForm()
     form.preferred_language.choices = _language_choices()
-    with get_db().unit_of_work() as session:
+    with from_app().db.unit_of_work() as uow:
         volunteer = None
         if volunteer_id is not None:
-            volunteer = session.get(Volunteer, volunteer_id)
+            volunteer = uow.volunteers.get(volunteer_id)
             if volunteer is None:
                 abort(404)
             if not may_edit_volunteer(user, volunteer):
@@ -127,9 +112,9 @@ def _edit(volunteer_id: int | None) -> Response | str:
                 levels = {local_language(): Level.SECONDARY.value}
         elif form.validate_on_submit():
             levels = _levels_from_form()
-            errors = _problems(session, user, volunteer, form, levels, current)
+            errors = _problems(uow, user, volunteer, form, levels, current)
             if not errors:
-                return _save(session, volunteer, form, levels, current)
+                return _save(uow, volunteer, form, levels)
         else:
             levels = _levels_from_form()
             errors = [_("Please fill in every field.")]
@@ -151,7 +136,7 @@ def _may_set(user: User, code: str) -> bool:
 
 
 def _problems(
-    session: Session,
+    uow: UnitOfWork,
     user: User,
     volunteer: Volunteer | None,
     form: VolunteerForm,
@@ -166,7 +151,7 @@ def _problems(
             _("The phone number must be in international form, like +4791234567.")
         )
     else:
-        other = session.scalar(select(Volunteer).where(Volunteer.phone == phone))
+        other = uow.volunteers.with_phone(phone)
         if other is not None and other is not volunteer:
             problems.append(_("Another volunteer already has this phone number."))
     if not levels:
@@ -187,73 +172,63 @@ def _problems(
 
 
 def _save(
-    session: Session,
+    uow: UnitOfWork,
     volunteer: Volunteer | None,
     form: VolunteerForm,
     levels: dict[str, str],
-    current: dict[str, Level],
 ) -> Response:
-    from schedules.exceptions import ScheduleError
-
+    shifts = from_app().shifts
     name = str(form.name.data).strip()
     if volunteer is None:
-        volunteer = Volunteer(key=key_for(session, name), active=True, checked_in=True)
-        session.add(volunteer)
+        volunteer = Volunteer(key=key_for(uow, name), active=True, checked_in=True)
+        uow.volunteers.add(volunteer)
         action = "volunteer.add"
     else:
         action = "volunteer.edit"
     volunteer.name = name
     volunteer.phone = validate_e164(str(form.phone.data))
     volunteer.preferred_language = str(form.preferred_language.data)
-    rows = {row.language: row for row in volunteer.languages}
-    volunteer.languages = [
-        _row(rows.get(code), code, level) for code, level in sorted(levels.items())
-    ]
-    session.flush()
+    set_languages(volunteer, levels)
+    uow.flush()
     try:
-        check_schedule(session)
+        shifts.check(uow)
     except ScheduleError as error:
-        session.rollback()
+        uow.rollback()
         flash(
             _("This change does not fit the shifts: %(problems)s", problems=str(error)),
             "error",
         )
         return redirect(request.full_path)
     summary = ", ".join(f"{code}:{level}" for code, level in sorted(levels.items()))
-    audit.record(session, action, f"volunteer {volunteer.key}", f"{name}; languages {summary}")
-    session.commit()
-    router_follows(session)
+    audit.record(uow, action, f"volunteer {volunteer.key}", f"{name}; languages {summary}")
+    uow.commit()
+    shifts.follow(uow)
     flash(_("Saved %(name)s.", name=name), "info")
-    return redirect(url_for("coordinator.volunteers"))
-
-
-def _row(row: VolunteerLanguage | None, code: str, level: str) -> VolunteerLanguage:
-    row = row or VolunteerLanguage(language=code)
-    row.level = level
-    return row
+    return redirect(url_for("coordinator.volunteers.index"))
 
 
 @bp.post("/volunteers/<int:volunteer_id>/active")
-def volunteer_active(volunteer_id: int) -> Response:
+def set_active(volunteer_id: int) -> Response:
     """Deactivate (or reactivate) a volunteer: she is off the router at once."""
     active = request.form.get("active") == "1"
-    with get_db().unit_of_work() as session:
-        volunteer = session.get(Volunteer, volunteer_id)
+    helpline = from_app()
+    with helpline.db.unit_of_work() as uow:
+        volunteer = uow.volunteers.get(volunteer_id)
         if volunteer is None:
             abort(404)
         if not may_edit_volunteer(me(), volunteer):
             abort(403)
         volunteer.active = active
         audit.record(
-            session,
+            uow,
             "volunteer.activate" if active else "volunteer.deactivate",
             f"volunteer {volunteer.key}",
             volunteer.name,
         )
-        session.commit()
-        router_follows(session)
+        uow.commit()
+        helpline.shifts.follow(uow)
         if active:
             flash(_("%(name)s is active again.", name=volunteer.name), "info")
         else:
             flash(_("%(name)s is deactivated.", name=volunteer.name), "info")
-    return redirect(url_for("coordinator.volunteers"))
+    return redirect(url_for("coordinator.volunteers.index"))

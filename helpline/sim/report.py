@@ -7,6 +7,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from rich.console import Console
+from rich.table import Table
+
 from helpline.sim.telephony import CallResult
 
 ANSWER_TARGET_SECONDS = 30
@@ -125,10 +128,8 @@ def build(results: Sequence[CallResult], *, simulated_seconds: float, real_secon
     )
 
 
-def render(report: Report, console: Any) -> None:
+def render(report: Report, console: Console) -> None:
     """Print the report with rich."""
-    from rich.table import Table
-
     table = Table(title=f"{report.simulated_hours} simulated hours "
                         f"in {report.real_seconds} s", title_justify="left")
     for name in ("lang", "calls", "answered", "≤30 s", "aband.", "no vol.",

@@ -14,17 +14,21 @@ from urllib.parse import urlencode, urlsplit
 
 from flask import Flask
 
+from helpline.app import create_app
+from helpline.bootstrap import from_app
+from helpline.settings import Settings
 from helpline.sim.engine import Command, Engine, Wait
 from helpline.sim.people import Arrivals, Behaviour, Volunteers
 from helpline.sim.report import Report, build
 from helpline.sim.telephony import Twilio
 from helpline.sim.webhook import Transport, Webhooks
+from helpline.store.migrations import upgrade
 
 Roster = Callable[[float], Mapping[int, Mapping[str, str]]]  # at -> volunteers on shift
 
 
 @dataclass
-class Settings:
+class SimulationSettings:
     hours: float = 1.0
     speed: float | None = None  # None: virtual time, as fast as possible
     seed: int = 1
@@ -99,7 +103,7 @@ def http_transport(url: str, timeout: float = 15.0) -> Transport:
 class Simulation:
     """Callers arriving for ``hours``, their calls through Twilio (simulated), a report."""
 
-    def __init__(self, settings: Settings, transport: Transport | None = None, *,
+    def __init__(self, settings: SimulationSettings, transport: Transport | None = None, *,
                  roster: Roster | None = None) -> None:
         self.settings = settings
         start = settings.start if settings.start is not None else time.time()
@@ -194,47 +198,39 @@ class Simulation:
 # -- the in-process service ------------------------------------------------
 
 
-def in_process_app(config: Mapping[str, Any], clock: Callable[[], float]) -> Flask:
+def in_process_app(settings: Settings, clock: Callable[[], float]) -> Flask:
     """The app with its database migrated, sharing the simulation's clock."""
-    from helpline import create_app, migrate
-    from helpline.db import get_db
-
-    app = create_app({**config, "CLOCK": clock})
-    migrate.upgrade(get_db(app).url)
+    app = create_app(settings, clock=clock)
+    upgrade(from_app(app).db.url)
     return app
 
 
 def app_roster(app: Flask) -> Roster:
     """The periodic tick, on the simulation's clock: shifts into Redis, lapsed leases
     freed; returns who is on shift (for utilisation)."""
-    from helpline.db import get_db
-    from helpline.live import get_live
-    from helpline.roster import apply_now
+    helpline = from_app(app)
 
     def roster(at: float) -> Mapping[int, Mapping[str, str]]:
-        live = get_live(app)
-        with get_db(app).unit_of_work() as session:
-            truth = apply_now(app, session, datetime.fromtimestamp(at, UTC))
-        live.availability.expire_leases()
+        with helpline.db.unit_of_work() as uow:
+            truth = helpline.shifts.sync(uow, datetime.fromtimestamp(at, UTC))
+        helpline.availability.expire_leases()
         return {vid: dict(one.tiers()) for vid, one in truth.items() if one.checked_in}
 
     return roster
 
 
-def settings_for_app(app: Flask, **overrides: Any) -> Settings:
-    """Settings that match the app's configuration and menu."""
-    from helpline.prompts_store import get_voicing
-
-    catalog = get_voicing(app).catalog
-    base = app.config.get("PUBLIC_BASE_URL") or "http://localhost"
+def settings_for_app(app: Flask, **overrides: Any) -> SimulationSettings:
+    """Simulation settings that match the app's settings and menu."""
+    helpline = from_app(app)
+    catalog, settings = helpline.catalog, helpline.settings
     values: dict[str, Any] = {
         "languages": {lang.code: lang.digits for lang in catalog.languages},
         "menu": {lang.digits: lang.code for lang in catalog.languages},
         "local_language": catalog.local.code,
-        "timezone": app.config["TIMEZONE"],
-        "helpline_number": app.config["HELPLINE_NUMBER"],
-        "auth_token": app.config["TWILIO_AUTH_TOKEN"],
-        "base_url": base,
+        "timezone": settings.timezone,
+        "helpline_number": settings.helpline_number,
+        "auth_token": settings.twilio_auth_token.get_secret_value(),
+        "base_url": settings.public_base_url or "http://localhost",
     }
     values.update(overrides)
-    return Settings(**values)
+    return SimulationSettings(**values)

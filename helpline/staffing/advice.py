@@ -1,7 +1,7 @@
 """Per language and hour of the week: calls, offered load, Erlang-B and what is needed.
 
-Reads ``call_records`` (simulated or real) and the schedule (who is on shift in
-the middle of the hour, in the last week of the records). A call holds a
+Pure: from the anonymous call records (simulated or real) and the schedule (who
+is on shift in the middle of the hour, in the last week of the records). A call holds a
 volunteer for its talk time plus her wrap-up rest, so the offered load of a slot
 is (calls per week in the slot) × (mean talk of the language's answered calls +
 wrap-up) / 3600 erlangs.
@@ -9,18 +9,16 @@ wrap-up) / 3600 erlangs.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from helpline.models import CallRecord
-from helpline.roster import roster_for
-from helpline.schedule_store import KnownLanguages, load_schedule
 from helpline.staffing.erlang import erlang_b, servers_needed
+from helpline.store.repositories import CallSummary
+from schedules.model import Schedule
+from schedules.roster import Roster
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DEFAULT_TALK_SECONDS = 360.0
@@ -46,10 +44,6 @@ class Slot:
         return {**asdict(self), "when": self.when}
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _occurrences(first: datetime, last: datetime, zone: ZoneInfo) -> dict[tuple[int, int], int]:
     """How many times each (weekday, hour) of local time occurs from ``first`` to ``last``."""
     counts: dict[tuple[int, int], int] = {}
@@ -61,27 +55,26 @@ def _occurrences(first: datetime, last: datetime, zone: ZoneInfo) -> dict[tuple[
     return counts
 
 
-def advise(session: Session, known: KnownLanguages, *, timezone: str,
+def advise(calls: Sequence[CallSummary], schedule: Schedule | None, *, timezone: str,
            wrapup_seconds: float, target: float = 0.9) -> list[Slot]:
+    """Per language and hour of the week, from ``calls`` and who ``schedule`` has on
+    shift in the last week of the calls."""
     zone = ZoneInfo(timezone)
-    rows = session.execute(select(
-        CallRecord.language, CallRecord.started_minute, CallRecord.outcome,
-        CallRecord.talk_seconds)).all()
-    rows = [r for r in rows if r.language]
+    rows = [r for r in calls if r.language]
     if not rows:
         return []
-    times = [_utc(r.started_minute) for r in rows]
+    times = [r.started for r in rows]
     occurrences = _occurrences(min(times), max(times), zone)
     talks: dict[str, list[int]] = {}
     counts: dict[tuple[str, int, int], list[bool]] = {}
     for row, moment in zip(rows, times, strict=True):
         local = moment.astimezone(zone)
-        counts.setdefault((row.language, local.weekday(), local.hour), []).append(
+        language = str(row.language)
+        counts.setdefault((language, local.weekday(), local.hour), []).append(
             row.outcome == "answered")
         if row.outcome == "answered" and row.talk_seconds:
-            talks.setdefault(row.language, []).append(row.talk_seconds)
-    schedule = load_schedule(session, known)
-    roster = roster_for(schedule) if schedule is not None else None
+            talks.setdefault(language, []).append(row.talk_seconds)
+    roster = Roster(schedule) if schedule is not None else None
     last = max(times).astimezone(zone)
 
     def on_shift(language: str, weekday: int, hour: int) -> int:

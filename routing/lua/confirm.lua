@@ -5,20 +5,20 @@
 -- KEYS[1]      volunteers hash      (member -> volunteer record, JSON)
 -- KEYS[2]      calls hash           (call key -> call record, JSON)
 -- KEYS[3]      leases zset          (call key -> lease expiry, ms)
--- KEYS[4]      finished zset        (not used here: the layout release.lua has)
--- KEYS[5]      today's calls hash   (member -> calls taken today)
--- KEYS[6]      queue zset           (entries "<lang>|<rank>|<available-at>|<member>")
+-- KEYS[4]      today's calls hash   (member -> calls taken today)
+-- KEYS[5]      queue zset           (entries "<lang>|<rank>|<available-at>|<member>")
 -- ARGV[1]      highest rank that calls taken today can add
 -- ARGV[2]      call key
 -- ARGV[3]      member of the volunteer who accepted
 -- ARGV[4]      now (ms)
 -- ARGV[5]      call lease (ms)
 -- Returns {1, released members} when the call key holds her, else {0, {}}.
--- Uses the shared prelude requeue.lua.
+-- Preludes:   queue.lua, requeue.lua
 
 local call_key = ARGV[2]
 local accepted = ARGV[3]
 local now = tonumber(ARGV[4])
+local max_calls_rank = tonumber(ARGV[1])
 
 local raw = redis.call('HGET', KEYS[2], call_key)
 if not raw then return {0, {}} end
@@ -33,7 +33,7 @@ if mine[2] == 'on_call' then return {1, {}} end
 local released = {}
 for _, h in ipairs(held) do
   if h[1] ~= accepted then
-    requeue(h[1], nil, now)
+    requeue(KEYS[1], KEYS[4], KEYS[5], max_calls_rank, h[1], nil, now)
     released[#released + 1] = h[1]
   end
 end

@@ -21,11 +21,13 @@
 -- ARGV[6]      idempotency window (ms)
 -- ARGV[7]      how long today's calls hash is kept (ms)
 -- ARGV[8]      "1": release only if the lease has lapsed (lease <= now)
--- Returns {released members, their outcomes}. Uses the shared prelude requeue.lua.
+-- Returns {released members, their outcomes}.
+-- Preludes:   queue.lua, requeue.lua
 
 local call_key = ARGV[2]
 local now = tonumber(ARGV[3])
 local outcome = ARGV[4]
+local max_calls_rank = tonumber(ARGV[1])
 
 if ARGV[8] == '1' then
   local lease = redis.call('ZSCORE', KEYS[3], call_key)
@@ -52,7 +54,7 @@ for _, h in ipairs(cjson.decode(raw).held) do
   elseif result == 'cancelled' then
     at = nil
   end
-  requeue(member, at, now)
+  requeue(KEYS[1], KEYS[5], KEYS[6], max_calls_rank, member, at, now)
   members[#members + 1] = member
   outcomes[#outcomes + 1] = result
 end

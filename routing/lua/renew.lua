@@ -8,6 +8,7 @@
 -- ARGV[3]      ring lease (ms)
 -- ARGV[4]      call lease (ms)
 -- Returns 1 when the call key holds somebody, else 0.
+-- Preludes:   none
 
 local raw = redis.call('HGET', KEYS[1], ARGV[1])
 if not raw then return 0 end

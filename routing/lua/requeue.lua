@@ -1,43 +1,35 @@
--- requeue (shared prelude, put in front of confirm.lua and release.lua when they
--- are loaded): puts a released volunteer back in the queue for her languages.
--- It uses the key layout both scripts share:
+-- requeue (shared prelude, put in front of confirm.lua and release.lua when
+-- they are loaded, after queue.lua, whose enqueue() it uses): puts a released
+-- volunteer back in the queue for her languages. It touches only the keys its
+-- caller passes in and reads no KEYS or ARGV itself.
 --
--- KEYS[1]      volunteers hash      (member -> volunteer record, JSON)
--- KEYS[5]      today's calls hash   (member -> calls taken today)
--- KEYS[6]      queue zset           (entries "<lang>|<rank>|<available-at>|<member>")
--- ARGV[1]      highest rank that calls taken today can add
+-- Preludes:   queue.lua
 --
--- and reads `now` (ms) as its caller's argument.
+-- requeue(volunteers, today, queue, max_calls_rank, member, at, now)
+--   volunteers      volunteers hash key (member -> volunteer record, JSON)
+--   today           today's calls hash key (member -> calls taken today)
+--   queue           queue zset key
+--   max_calls_rank  highest rank that calls taken today can add (number)
+--   member          the released volunteer's member
+--   at              when she is available again (ms); nil: where she was before
+--                   the call
+--   now             now (ms)
+--   Her record loses its hold; it is deleted when she is on shift in no
+--   language; if she is checked in, she is queued in each of her languages,
+--   ranked with today's calls.
 
-local function entry(code, rank, at, member)
-  return string.format('%s|%03d|%013d|%s', code, rank, at, member)
-end
-
--- Put a released volunteer back in the queue for her languages, available at
--- `at` (the previous one, if `at` is nil), ranked with today's calls.
-local function requeue(member, at, now)
-  local max_calls_rank = tonumber(ARGV[1])
-  local rec = redis.call('HGET', KEYS[1], member)
+local function requeue(volunteers, today, queue, max_calls_rank, member, at, now)
+  local rec = redis.call('HGET', volunteers, member)
   if not rec then return end
   local v = cjson.decode(rec)
   v.at = at or v.prev_at or now
   v.call, v.held, v.prev_at, v.ranks = nil, nil, nil, nil
   if next(v.langs) == nil then
-    redis.call('HDEL', KEYS[1], member)
+    redis.call('HDEL', volunteers, member)
     return
   end
   if v.checked_in then
-    local calls
-    v.ranks = {}
-    for code, e in pairs(v.langs) do
-      local rank = e[2]
-      if e[3] == 1 then
-        calls = calls or tonumber(redis.call('HGET', KEYS[5], member) or 0)
-        rank = rank + math.min(calls, max_calls_rank)
-      end
-      v.ranks[code] = rank
-      redis.call('ZADD', KEYS[6], 0, entry(code, rank, v.at, member))
-    end
+    enqueue(queue, today, max_calls_rank, member, v)
   end
-  redis.call('HSET', KEYS[1], member, cjson.encode(v))
+  redis.call('HSET', volunteers, member, cjson.encode(v))
 end

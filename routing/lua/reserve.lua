@@ -21,10 +21,7 @@
 -- Returns {status, taken members, considered entries, entries of the language};
 -- status is "new", or "replayed" when the call key was seen before; considered
 -- is empty and the count 0 unless asked to explain.
-
-local function entry(code, rank, at, member)
-  return string.format('%s|%03d|%013d|%s', code, rank, at, member)
-end
+-- Preludes:   queue.lua
 
 local backup_rank = tonumber(ARGV[1])
 local call_key = ARGV[2]

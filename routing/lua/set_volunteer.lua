@@ -18,6 +18,7 @@
 -- ARGV[5]      her languages, JSON {code: [tier, base rank, counts calls 0|1]};
 --              {} means off shift in every language
 -- Returns 1 when she is queued (free or resting), else 0.
+-- Preludes:   queue.lua
 
 local max_calls_rank = tonumber(ARGV[1])
 local member = ARGV[2]
@@ -25,10 +26,6 @@ local now = tonumber(ARGV[3])
 local checked_in = ARGV[4] == '1'
 local langs = cjson.decode(ARGV[5])
 local on_shift = next(langs) ~= nil
-
-local function entry(code, rank, at)
-  return string.format('%s|%03d|%013d|%s', code, rank, at, member)
-end
 
 local raw = redis.call('HGET', KEYS[1], member)
 local v = raw and cjson.decode(raw)
@@ -46,7 +43,9 @@ if v and v.call then
   end
 end
 if v and v.ranks then
-  for code, rank in pairs(v.ranks) do redis.call('ZREM', KEYS[4], entry(code, rank, v.at)) end
+  for code, rank in pairs(v.ranks) do
+    redis.call('ZREM', KEYS[4], entry(code, rank, v.at, member))
+  end
   v.ranks = nil
 end
 local was_queued = v and not v.call and v.checked_in and next(v.langs) ~= nil
@@ -67,17 +66,7 @@ v.checked_in = checked_in
 local queued = checked_in and not v.call
 if queued then
   if not was_queued then v.at = math.max(v.at, now) end
-  local calls
-  v.ranks = {}
-  for code, e in pairs(langs) do
-    local rank = e[2]
-    if e[3] == 1 then
-      calls = calls or tonumber(redis.call('HGET', KEYS[3], member) or 0)
-      rank = rank + math.min(calls, max_calls_rank)
-    end
-    v.ranks[code] = rank
-    redis.call('ZADD', KEYS[4], 0, entry(code, rank, v.at))
-  end
+  enqueue(KEYS[4], KEYS[3], max_calls_rank, member, v)
 end
 redis.call('HSET', KEYS[1], member, cjson.encode(v))
 return queued and 1 or 0

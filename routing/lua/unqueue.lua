@@ -7,6 +7,7 @@
 -- KEYS[2]      queue zset        (entries "<lang>|<rank>|<available-at>|<member>")
 -- ARGV[1..]    queue entries to check
 -- Returns how many entries were removed.
+-- Preludes:   queue.lua
 
 local removed = 0
 for i = 1, #ARGV do
@@ -16,7 +17,7 @@ for i = 1, #ARGV do
   local raw = redis.call('HGET', KEYS[1], member)
   local v = raw and cjson.decode(raw)
   local rank = code and v and not v.call and v.ranks and v.ranks[code]
-  if not (rank and string.format('%s|%03d|%013d|%s', code, rank, v.at, member) == e) then
+  if not (rank and entry(code, rank, v.at, member) == e) then
     removed = removed + redis.call('ZREM', KEYS[2], e)
   end
 end

@@ -10,28 +10,37 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from helpline import create_app
-from helpline.db import get_db
+from helpline.app import create_app
+from helpline.bootstrap import from_app
+from helpline.jobs.worker import SimpleHelplineWorker
+from helpline.settings import Settings
 from helpline.sim.webhook import Webhooks
+from helpline.state.connection import blocking_client
+from helpline.state.keys import QUEUE
+from helpline.store.models import Base
+
+from ..conftest import MARKER_KEY
+from .twilio_api import TwilioApi, serve
 
 AUTH_TOKEN = "test-auth-token"
 BASE_URL = "https://helpline.example.org"
 HELPLINE_NUMBER = "+4722000000"
+ACCOUNT_SID = "AC" + "1" * 32
 
 
 @pytest.fixture
 def app_config(database_url: str, redis_url: str, tmp_path: Path) -> dict[str, Any]:
+    """The settings of the test app (a module may override this fixture, extending it)."""
     return {
-        "TESTING": True,
-        "INSTANCE_PATH": str(tmp_path / "instance"),
-        "DATABASE_URL": database_url,
-        "REDIS_URL": redis_url,
-        "REDIS_PREFIX": "htest",
-        "TWILIO_AUTH_TOKEN": AUTH_TOKEN,
-        "PUBLIC_BASE_URL": BASE_URL,
-        "HELPLINE_NUMBER": HELPLINE_NUMBER,
-        "CALLER_HASH_SECRET": "test-secret",
-        "DIRECT_NUMBERS": {"+4722000017": "so"},
+        "instance_path": tmp_path / "instance",
+        "database_url": database_url,
+        "redis_url": redis_url,
+        "redis_prefix": "htest",
+        "twilio_auth_token": AUTH_TOKEN,
+        "public_base_url": BASE_URL,
+        "helpline_number": HELPLINE_NUMBER,
+        "caller_hash_secret": "test-secret",
+        "direct_numbers": {"+4722000017": "so"},
     }
 
 
@@ -40,13 +49,16 @@ def app(app_config: dict[str, Any], redis_client: Any) -> Iterator[Flask]:
     yield from built_app(app_config)
 
 
-def built_app(config: dict[str, Any]) -> Iterator[Flask]:
+def built_app(config: Mapping[str, Any]) -> Iterator[Flask]:
     """The app for ``config``, with fresh tables; checked for caller numbers afterwards."""
-    app = create_app(config)
-    get_db(app).create_all()
+    app = create_app(Settings(**config))
+    app.testing = True
+    helpline = from_app(app)
+    helpline.db.create_all()
     yield app
     assert_no_caller_number_kept(app)
-    get_db(app).engine.dispose()
+    assert_every_key_is_registered(app)
+    helpline.close()
 
 
 @pytest.fixture
@@ -98,36 +110,35 @@ def dump_redis(client: Any) -> str:
 
 
 def dump_database(app: Flask) -> str:
-    from sqlalchemy import select
-
-    from helpline.models import Base
-
     parts: list[str] = []
-    with get_db(app).engine.connect() as conn:
+    with from_app(app).db.engine.connect() as conn:
         for table in Base.metadata.sorted_tables:
-            for row in conn.execute(select(table)):
+            for row in conn.execute(table.select()):
                 parts.append(repr(tuple(row)))
     return "\n".join(parts)
 
 
 def assert_no_caller_number_kept(app: Flask) -> None:
-    from helpline.live import get_live
-
-    stored = dump_redis(get_live(app).client) + "\n" + dump_database(app)
+    stored = dump_redis(from_app(app).redis) + "\n" + dump_database(app)
     for number in CALLER_NUMBERS:
         for form in (number, number.lstrip("+")):
             assert form not in stored, "a caller's number was stored"
 
 
-# -- volunteers' SMS (issue #8): Twilio's REST API on a local port, RQ jobs ---------
+def assert_every_key_is_registered(app: Flask) -> None:
+    """Every key the service wrote is one its key registry names (RQ keeps its own)."""
+    helpline = from_app(app)
+    keys = [key.decode() for key in helpline.redis.scan_iter(count=1000)]
+    strays = [key for key in keys if not key.startswith("rq:")
+              and key != MARKER_KEY and not helpline.keys.owns(key)]
+    assert strays == [], "keys that helpline.state.keys does not name"
 
-ACCOUNT_SID = "AC" + "1" * 32
+
+# -- volunteers' SMS: Twilio's REST API on a local port, RQ jobs ----------------------
 
 
 @pytest.fixture
-def twilio_api() -> Iterator[Any]:
-    from .twilio_api import TwilioApi, serve
-
+def twilio_api() -> Iterator[TwilioApi]:
     api = TwilioApi(ACCOUNT_SID, AUTH_TOKEN)
     server = serve(api)
     yield api
@@ -135,31 +146,21 @@ def twilio_api() -> Iterator[Any]:
     server.server_close()
 
 
-@pytest.fixture
-def sms_config(app_config: dict[str, Any], twilio_api: Any) -> dict[str, Any]:
-    """``app_config`` with outbound SMS sent to the local Twilio API, retried at once."""
+def local_twilio(config: Mapping[str, Any], twilio_api: TwilioApi) -> dict[str, Any]:
+    """``config`` with outbound SMS sent to the local Twilio API, retried at once."""
     return {
-        **app_config,
-        "TWILIO_ACCOUNT_SID": ACCOUNT_SID,
-        "TWILIO_API_BASE_URL": twilio_api.url,
-        "SMS_RETRY_INTERVALS": [0],
+        **config,
+        "twilio_account_sid": ACCOUNT_SID,
+        "twilio_api_base_url": twilio_api.url,
+        "sms_retry_intervals": [0],
     }
 
 
 def run_jobs(app: Flask) -> None:
-    """Run every queued RQ job (and due retries) with a real worker, in burst mode.
-
-    ``SimpleWorker`` runs jobs in this process, inside the test app's context, so
-    they use the test's database and Redis (a forking worker would too, but
-    could not report assertion errors as clearly).
-    """
-    import redis as redis_lib
-    from rq import Queue, SimpleWorker
-
-    from helpline.tasks import QUEUE
-
-    connection = redis_lib.Redis.from_url(app.config["REDIS_URL"])
-    with app.app_context():
-        worker = SimpleWorker([Queue(QUEUE, connection=connection)], connection=connection)
-        worker.work(burst=True, with_scheduler=True)
+    """Run every queued RQ job (and due retries) with the service's worker, in burst mode,
+    each job in this process, so an assertion error reads clearly."""
+    helpline = from_app(app)
+    connection = blocking_client(helpline.redis)
+    worker = SimpleHelplineWorker([QUEUE], connection=connection, helpline=helpline)
+    worker.work(burst=True, with_scheduler=True)
     connection.close()

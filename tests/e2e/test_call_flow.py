@@ -6,55 +6,17 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
 
-from helpline.db import get_db
-from helpline.live import get_live
-from helpline.models import CallRecord, Volunteer, VolunteerLanguage
-from helpline.prompts_store import get_voicing
-from helpline.roster import apply_now, known_languages
-from helpline.schedule_store import documents, replace_documents
+from helpline.app import create_app
+from helpline.bootstrap import from_app
+from helpline.settings import Settings
 from helpline.sim.webhook import Webhooks
+from tests.support import add_volunteer, digits_of, records, sync
 
 from .conftest import HELPLINE_NUMBER, webhooks_for
 from .twilio_walk import CallWalk, ends_with_words_or_handover, spoken
 
 CALLER = "+4798765432"
-
-
-def add_volunteer(app: Flask, key: str, phone: str, languages: list[str],
-                  *, on_shift: bool = True, preferred: str = "nb") -> int:
-    """A volunteer who speaks ``languages``; on shift for them around the clock."""
-    with get_db(app).unit_of_work() as session:
-        volunteer = Volunteer(key=key, name=key.title(), phone=phone,
-                              preferred_language=preferred)
-        volunteer.languages = [VolunteerLanguage(language=code) for code in languages]
-        session.add(volunteer)
-        session.flush()
-        if on_shift:
-            texts = documents(session)
-            texts[f"{key}.yaml"] = (
-                "timezone: Europe/Oslo\nshifts:\n"
-                f"  - volunteer: {key}\n    languages: [{', '.join(languages)}]\n"
-                '    weekly: "mon-sun 00:00-24:00"\n'
-            )
-            replace_documents(session, texts, known_languages(app), actor="test")
-        session.commit()
-        return volunteer.id
-
-
-def sync(app: Flask) -> None:
-    with get_db(app).unit_of_work() as session:
-        apply_now(app, session)
-
-
-def records(app: Flask) -> list[CallRecord]:
-    with get_db(app).unit_of_work() as session:
-        return list(session.scalars(select(CallRecord)).all())
-
-
-def digits_of(app: Flask, code: str) -> str:
-    return get_voicing(app).catalog.get(code).digits
 
 
 @pytest.fixture
@@ -90,7 +52,7 @@ def test_answered_call(app: Flask, webhooks: Webhooks, two_somali: tuple[int, in
     assert record.volunteer_id in two_somali
     assert record.started_minute.second == 0
     # she is free again after her wrap-up, not before
-    availability = get_live(app).availability
+    availability = from_app(app).availability
     assert availability.state(record.volunteer_id).value == "wrapup"
 
 
@@ -180,7 +142,7 @@ def test_forged_signature_is_refused_and_changes_nothing(
         headers={"X-Twilio-Signature": "bm90IGEgc2lnbmF0dXJl"},
     ).status_code == 403
     assert records(app) == []
-    assert get_live(app).client.keys("htest:call:*") == []
+    assert from_app(app).redis.keys("htest:call:*") == []
 
 
 def test_replayed_webhooks_reserve_once_and_write_once(
@@ -192,7 +154,7 @@ def test_replayed_webhooks_reserve_once_and_write_once(
     first = call.press(menu, digits_of(app, "so"))
     again = call.press(menu, digits_of(app, "so"))
     assert first.find("./Dial/Number").text == again.find("./Dial/Number").text  # type: ignore[union-attr]
-    availability = get_live(app).availability
+    availability = from_app(app).availability
     states = [availability.state(v).value for v in two_somali]
     assert sorted(states) == ["free", "ringing"]
     call.hangs_up(duration=20)
@@ -204,12 +166,10 @@ def test_replayed_webhooks_reserve_once_and_write_once(
 def test_skipping_signatures_needs_an_explicit_setting_and_warns(
     app_config: dict[str, Any], redis_client: Any, caplog: pytest.LogCaptureFixture
 ) -> None:
-    from helpline import create_app
-
     with caplog.at_level("WARNING"):
-        dev = create_app({**app_config, "DEV_SKIP_SIGNATURES": True})
+        dev = create_app(Settings(**app_config, dev_skip_signatures=True))
     assert "signatures are NOT checked" in caplog.text
-    get_db(dev).create_all()
+    from_app(dev).db.create_all()
     reply = dev.test_client().post("/voice/incoming", data={"CallSid": "CAdev", "To": "x"})
     assert reply.status_code == 200 and b"<Gather" in reply.data
 
@@ -217,10 +177,8 @@ def test_skipping_signatures_needs_an_explicit_setting_and_warns(
 def test_simultaneous_ringing_first_to_accept_gets_the_call(
     app_config: dict[str, Any], redis_client: Any
 ) -> None:
-    from helpline import create_app
-
-    app = create_app({**app_config, "RING_AT_ONCE_BY_LANGUAGE": {"so": 2}})
-    get_db(app).create_all()
+    app = create_app(Settings(**app_config, ring_at_once_by_language={"so": 2}))
+    from_app(app).db.create_all()
     first = add_volunteer(app, "amina", "+4791000001", ["so"])
     second = add_volunteer(app, "hodan", "+4791000002", ["so"])
     sync(app)
@@ -232,7 +190,7 @@ def test_simultaneous_ringing_first_to_accept_gets_the_call(
     assert call.volunteer_presses(screen_a, child_a, "1").find("./Hangup") is None
     late = call.volunteer_presses(screen_b, child_b, "1")
     assert late.find("./Hangup") is not None  # too late: the call is taken
-    availability = get_live(app).availability
+    availability = from_app(app).availability
     assert sorted(availability.state(v).value for v in (first, second)) == ["free", "on_call"]
     call.dial_ends(dial_doc, "completed", duration=60, bridged=True)
     call.hangs_up(90)
@@ -253,5 +211,5 @@ def test_caller_gone_before_the_bridge_is_not_counted_answered(
     [record] = records(app)
     assert record.outcome == "abandoned"
     assert record.volunteer_id is None and record.talk_seconds == 0
-    availability = get_live(app).availability
+    availability = from_app(app).availability
     assert sorted(availability.state(v).value for v in two_somali) == ["free", "free"]

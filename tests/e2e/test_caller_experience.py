@@ -9,30 +9,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from flask import Flask
 
-from helpline.db import get_db
-from helpline.prompts_store import get_voicing
-from helpline.roster import known_languages
-from helpline.schedule_store import documents, replace_documents
+from helpline.bootstrap import from_app
 from helpline.sim.webhook import Webhooks
+from tests.support import add_volunteer, digits_of, records, sync, weekly_shift
 
-from .test_call_flow import CALLER, add_volunteer, digits_of, records, sync
+from .test_call_flow import CALLER
 from .twilio_walk import CallWalk, spoken
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
-
-
-def schedule_only(app: Flask, key: str, languages: list[str], weekly: str) -> None:
-    """Give volunteer ``key`` exactly one weekly shift."""
-    with get_db(app).unit_of_work() as session:
-        texts = documents(session)
-        texts[f"{key}.yaml"] = (
-            "timezone: Europe/Oslo\nshifts:\n"
-            f"  - volunteer: {key}\n    languages: [{', '.join(languages)}]\n"
-            f'    weekly: "{weekly}"\n'
-        )
-        replace_documents(session, texts, known_languages(app), actor="test")
-        session.commit()
-    sync(app)
 
 
 def not_today() -> str:
@@ -43,7 +27,7 @@ def not_today() -> str:
 def test_menu_every_language_in_its_own_voice_and_interruptible(
     app: Flask, webhooks: Webhooks
 ) -> None:
-    catalog = get_voicing(app).catalog
+    catalog = from_app(app).catalog
     menu = CallWalk(webhooks, CALLER).incoming()
     gather = menu.find("./Gather")
     assert gather is not None
@@ -116,7 +100,7 @@ def test_nobody_in_her_language_fallback_accepted(app: Flask, webhooks: Webhooks
 def test_fallback_declined_hears_opening_hours(app: Flask, webhooks: Webhooks) -> None:
     add_volunteer(app, "fatima", "+4791000011", ["ar"])
     add_volunteer(app, "amina", "+4791000013", ["so"], on_shift=False)
-    schedule_only(app, "amina", ["so"], f"{not_today()} 10:00-14:00")
+    weekly_shift(app, "amina", ["so"], f"{not_today()} 10:00-14:00")
     call = CallWalk(webhooks, CALLER)
     offer = call.press(call.incoming(), digits_of(app, "so"))
     closing = call.no_input(offer)
@@ -130,7 +114,7 @@ def test_nobody_on_shift_hears_opening_hours_in_her_language(
 ) -> None:
     add_volunteer(app, "fatima", "+4791000011", ["ar"], on_shift=False)
     day = not_today()
-    schedule_only(app, "fatima", ["ar"], f"{day} 10:00-14:00")
+    weekly_shift(app, "fatima", ["ar"], f"{day} 10:00-14:00")
     call = CallWalk(webhooks, CALLER)
     closing = call.press(call.incoming(), digits_of(app, "ar"))
     says = [el for el in closing.iter("Say")]
@@ -170,7 +154,7 @@ def test_hold_is_bounded(app: Flask, webhooks: Webhooks) -> None:
         doc = second.post(doc.find("./Redirect").text or "")  # type: ignore[union-attr]
         rounds += 1
         assert rounds < 10
-    assert rounds == app.config["HOLD_ROUNDS"]
+    assert rounds == from_app(app).settings.hold_rounds
     assert doc[-1].tag in {"Hangup", "Redirect"}
 
 

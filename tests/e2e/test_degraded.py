@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import select
 
-from helpline import create_app, outbox
-from helpline.db import get_db
-from helpline.models import CallRecord
+from helpline.app import create_app
+from helpline.bootstrap import from_app
+from helpline.settings import Settings
+from tests.support import add_volunteer, digits_of, records, sync
 
 from .conftest import webhooks_for
-from .test_call_flow import CALLER, digits_of, records
+from .test_call_flow import CALLER
 from .twilio_walk import CallWalk, ends_with_words_or_handover
 
 DUTY_PHONE = "+4722999999"
@@ -21,9 +20,9 @@ DEAD_REDIS = "redis://127.0.0.1:1/0"
 DEAD_DATABASE = "postgresql+psycopg://nobody@127.0.0.1:1/nothing"
 
 
-def broken_app(app_config: dict[str, Any], instance: Path, **broken: str) -> Flask:
-    return create_app({**app_config, **broken, "EMERGENCY_NUMBER": DUTY_PHONE,
-                       "SERVICE_TIMEOUT_SECONDS": 0.2})
+def broken_app(app_config: dict[str, Any], **broken: str) -> Flask:
+    return create_app(Settings(**{**app_config, **broken, "emergency_number": DUTY_PHONE,
+                                  "service_timeout_seconds": 0.2}))
 
 
 def forwards_to_duty_phone(doc: Any) -> bool:
@@ -31,55 +30,50 @@ def forwards_to_duty_phone(doc: Any) -> bool:
     return dial is not None and (dial.text or "").strip() == DUTY_PHONE
 
 
-def test_redis_down_mid_call(app: Flask, app_config: dict[str, Any], tmp_path: Path) -> None:
+def test_redis_down_mid_call(app: Flask, app_config: dict[str, Any]) -> None:
     call = CallWalk(webhooks_for(app), CALLER)
     menu = call.incoming()  # Redis still up: the menu
-    down = broken_app(app_config, tmp_path, REDIS_URL=DEAD_REDIS)
+    down = broken_app(app_config, redis_url=DEAD_REDIS)
     call.webhooks = webhooks_for(down)
     doc = call.press(menu, digits_of(app, "so"))
     assert forwards_to_duty_phone(doc)
     assert ends_with_words_or_handover(doc)
-    assert doc.find("./Dial").attrib["callerId"] == app_config["HELPLINE_NUMBER"]  # type: ignore[union-attr]
+    assert doc.find("./Dial").attrib["callerId"] == app_config["helpline_number"]  # type: ignore[union-attr]
     # the status callback, with Redis still down, answers and keeps nothing back
     call.hangs_up(duration=90)
     # the database is up: the spooled record goes in on the next flush
-    assert outbox.flush(Path(app.instance_path) / "outbox", get_db(app)) == 1
+    assert from_app(app).spool.flush() == 1
     [record] = records(app)
     assert record.outcome == "emergency" and record.language == "so"
 
 
 def test_redis_down_from_the_first_webhook(
-    app: Flask, app_config: dict[str, Any], tmp_path: Path
+    app: Flask, app_config: dict[str, Any]
 ) -> None:
-    down = broken_app(app_config, tmp_path, REDIS_URL=DEAD_REDIS)
+    down = broken_app(app_config, redis_url=DEAD_REDIS)
     call = CallWalk(webhooks_for(down), CALLER)
     doc = call.incoming()
     assert forwards_to_duty_phone(doc)
 
 
 def test_database_down_record_written_when_it_is_back(
-    app: Flask, app_config: dict[str, Any], tmp_path: Path
+    app: Flask, app_config: dict[str, Any]
 ) -> None:
-    from .test_call_flow import add_volunteer, sync
-
     add_volunteer(app, "amina", "+4791000001", ["so"])
     sync(app)
-    down = broken_app(app_config, tmp_path, DATABASE_URL=DEAD_DATABASE)
+    down = broken_app(app_config, database_url=DEAD_DATABASE)
     call = CallWalk(webhooks_for(down), CALLER)
     doc = call.press(call.incoming(), digits_of(app, "so"))
     assert forwards_to_duty_phone(doc)
     call.hangs_up(duration=60)  # the database is still down: nothing written yet
     assert records(app) == []
     # the database is back (the working app): the status path flushes the spool
-    assert outbox.flush(Path(app.instance_path) / "outbox", get_db(app)) == 1
-    with get_db(app).unit_of_work() as session:
-        [record] = session.scalars(select(CallRecord)).all()
+    assert from_app(app).spool.flush() == 1
+    [record] = records(app)
     assert record.outcome == "emergency"
     assert record.language == "so"
     # the volunteer reserved before the database failed is free again
-    from helpline.live import get_live
-
-    assert get_live(app).availability.state(1).value == "free"
+    assert from_app(app).availability.state(1).value == "free"
 
 
 class BlackHole:
@@ -121,17 +115,15 @@ class BlackHole:
 
 
 def test_a_database_that_never_answers_does_not_hold_up_the_caller(
-    app: Flask, app_config: dict[str, Any], tmp_path: Path
+    app: Flask, app_config: dict[str, Any]
 ) -> None:
-    from .test_call_flow import add_volunteer, sync
-
     add_volunteer(app, "amina", "+4791000001", ["so"])
     sync(app)
     hole = BlackHole()
     try:
         stuck = broken_app(
-            app_config, tmp_path,
-            DATABASE_URL=f"postgresql+psycopg://nobody@127.0.0.1:{hole.port}/helpline",
+            app_config,
+            database_url=f"postgresql+psycopg://nobody@127.0.0.1:{hole.port}/helpline",
         )
         call = CallWalk(webhooks_for(stuck), CALLER)
         doc = call.press(call.incoming(), digits_of(app, "so"))

@@ -3,43 +3,39 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 from flask import Flask
 from rq import Queue
 from rq.registry import FailedJobRegistry
-from sqlalchemy import select
 
-from helpline import cli
-from helpline.db import get_db
-from helpline.live import get_live
-from helpline.models import MessageStatus, OutboundMessage
-from helpline.sim.webhook import Webhooks
-from helpline.tasks import QUEUE, run_tick
+from helpline.bootstrap import from_app
+from helpline.cli import main
+from helpline.jobs.tick import run_tick
+from helpline.state.keys import QUEUE
+from helpline.store.models import MessageStatus
 from routing.model import VolunteerState
+from tests.support import add_volunteer, digits_of, messages, sync, volunteer
 
-from .conftest import HELPLINE_NUMBER, built_app, run_jobs
-from .test_call_flow import CALLER, digits_of
+from .conftest import HELPLINE_NUMBER, built_app, local_twilio, run_jobs, webhooks_for
+from .test_call_flow import CALLER
 from .twilio_api import TwilioApi
 from .twilio_walk import CallWalk
-from .volunteer_sms import add_volunteer, sms, sync, volunteer
+from .volunteer_sms import sms
 
 KARI = "+4791000031"
 EMMA = "+4791000032"
 
 
 @pytest.fixture
-def app(sms_config: dict[str, Any], redis_client: Any) -> Iterator[Flask]:
-    yield from built_app(sms_config)
+def app_config(app_config: dict[str, Any], twilio_api: TwilioApi) -> dict[str, Any]:
+    return local_twilio(app_config, twilio_api)
 
 
-def messages(app: Flask) -> list[OutboundMessage]:
-    with get_db(app).unit_of_work() as session:
-        return list(session.scalars(select(OutboundMessage).order_by(OutboundMessage.id)))
+def tick(app: Flask, now: datetime) -> Any:
+    return run_tick(from_app(app), now)
 
 
 def minute(moment: datetime) -> datetime:
@@ -52,7 +48,7 @@ def test_reminder_before_a_shift_reaches_twilio(app: Flask, twilio_api: TwilioAp
                   shift_start=now + timedelta(minutes=45))
     add_volunteer(app, "emma", EMMA, ["en"], preferred="en",
                   shift_start=now + timedelta(minutes=90))  # beyond the hour: not yet
-    report = run_tick(app, now)
+    report = tick(app, now)
     assert report.reminders_sent == 1
     assert twilio_api.sent == []  # the tick only queues it
     run_jobs(app)
@@ -64,10 +60,10 @@ def test_reminder_before_a_shift_reaches_twilio(app: Flask, twilio_api: TwilioAp
     assert (row.kind, row.status, row.attempts) == ("reminder", "sent", 1)
     assert row.provider_sid and row.provider_sid.startswith("SM")
     # the next ticks do not remind her again
-    assert run_tick(app, now + timedelta(minutes=1)).reminders_sent == 0
-    assert run_tick(app, now + timedelta(minutes=29)).reminders_sent == 0
+    assert tick(app, now + timedelta(minutes=1)).reminders_sent == 0
+    assert tick(app, now + timedelta(minutes=29)).reminders_sent == 0
     # the other one, once her shift is within the hour
-    assert run_tick(app, now + timedelta(minutes=30)).reminders_sent == 1
+    assert tick(app, now + timedelta(minutes=30)).reminders_sent == 1
     run_jobs(app)
     assert twilio_api.bodies_to(EMMA)[0].startswith("Reminder: your shift (English) starts at")
 
@@ -76,7 +72,7 @@ def test_two_server_errors_are_retried(app: Flask, twilio_api: TwilioApi) -> Non
     now = minute(datetime.now(UTC))
     add_volunteer(app, "kari", KARI, ["so"], shift_start=now + timedelta(minutes=10))
     twilio_api.fail_next = 2
-    run_tick(app, now)
+    tick(app, now)
     run_jobs(app)
     assert twilio_api.requests == 3
     assert len(twilio_api.sent) == 1 and twilio_api.refused == []
@@ -84,13 +80,13 @@ def test_two_server_errors_are_retried(app: Flask, twilio_api: TwilioApi) -> Non
     assert (row.status, row.attempts, row.error) == ("sent", 3, None)
 
 
-def test_retry_waits_for_its_backoff_interval(sms_config: dict[str, Any], redis_client: Any,
+def test_retry_waits_for_its_backoff_interval(app_config: dict[str, Any], redis_client: Any,
                                               twilio_api: TwilioApi) -> None:
-    for app in built_app({**sms_config, "SMS_RETRY_INTERVALS": [1]}):
+    for app in built_app({**app_config, "sms_retry_intervals": [1]}):
         now = minute(datetime.now(UTC))
         add_volunteer(app, "kari", KARI, ["so"], shift_start=now + timedelta(minutes=10))
         twilio_api.fail_next = 1
-        run_tick(app, now)
+        tick(app, now)
         run_jobs(app)
         [row] = messages(app)
         assert row.status == MessageStatus.RETRYING and twilio_api.sent == []
@@ -101,23 +97,21 @@ def test_retry_waits_for_its_backoff_interval(sms_config: dict[str, Any], redis_
 
 
 def test_a_message_that_never_goes_through_is_visible(
-    sms_config: dict[str, Any], redis_client: Any, twilio_api: TwilioApi,
-    monkeypatch: pytest.MonkeyPatch,
+    app_config: dict[str, Any], redis_client: Any, twilio_api: TwilioApi,
 ) -> None:
-    for app in built_app({**sms_config, "SMS_MAX_RETRIES": 2}):
+    for app in built_app({**app_config, "sms_max_retries": 2}):
         now = minute(datetime.now(UTC))
         add_volunteer(app, "kari", KARI, ["so"], shift_start=now + timedelta(minutes=10))
         twilio_api.fail_next = 100
-        run_tick(app, now)
+        tick(app, now)
         run_jobs(app)
         assert twilio_api.requests == 3  # the first try and two retries
         [row] = messages(app)
         assert row.status == MessageStatus.FAILED and row.attempts == 3
         assert row.error and "500" in row.error
-        queue = Queue(QUEUE, connection=get_live(app).client)
+        queue = Queue(QUEUE, connection=from_app(app).redis)
         assert len(FailedJobRegistry(queue=queue)) == 1
-        monkeypatch.setattr(cli, "_app", lambda app=app: app)
-        result = CliRunner().invoke(cli.main, ["messages", "failed"])
+        result = app.test_cli_runner().invoke(main, ["messages", "failed"])
         assert result.exit_code == 0, result.output
         assert f"#{row.id}" in result.output and "reminder to volunteer" in result.output
         assert "1 failed message(s)." in result.output
@@ -125,12 +119,12 @@ def test_a_message_that_never_goes_through_is_visible(
 
 
 def test_missed_calls_in_a_row_pause_her_and_tell_her(
-    sms_config: dict[str, Any], redis_client: Any, twilio_api: TwilioApi
+    app_config: dict[str, Any], redis_client: Any, twilio_api: TwilioApi
 ) -> None:
-    for app in built_app({**sms_config, "MISSED_CALLS_BEFORE_PAUSE": 2}):
+    for app in built_app({**app_config, "missed_calls_before_pause": 2}):
         vid = add_volunteer(app, "kari", KARI, ["so"])
         sync(app)
-        webhooks = _webhooks(app)
+        webhooks = webhooks_for(app)
         for _ in range(2):
             call = CallWalk(webhooks, CALLER)
             dial = call.press(call.incoming(), digits_of(app, "so"))
@@ -138,7 +132,7 @@ def test_missed_calls_in_a_row_pause_her_and_tell_her(
             call.dial_ends(dial, "no-answer")
             call.hangs_up(duration=30)
         # off the queue at once, before any job ran
-        assert get_live(app).availability.state(vid) == VolunteerState.OFF_SHIFT
+        assert from_app(app).availability.state(vid) == VolunteerState.OFF_SHIFT
         run_jobs(app)
         until = volunteer(app, vid).paused_until
         assert until is not None
@@ -146,20 +140,8 @@ def test_missed_calls_in_a_row_pause_her_and_tell_her(
         assert notice.startswith("Du har ikke svart på 2 samtaler på rad")
         # a run interrupted by an accepted call starts again from zero
         sms(webhooks, KARI, "ON")
-        assert get_live(app).availability.state(vid) == VolunteerState.FREE
+        assert from_app(app).availability.state(vid) == VolunteerState.FREE
         call = CallWalk(webhooks, CALLER)
         call.dial_ends(call.press(call.incoming(), digits_of(app, "so")), "no-answer")
         call.hangs_up(duration=30)
         assert volunteer(app, vid).paused_until is None
-
-
-def _webhooks(app: Flask) -> Webhooks:
-    from .conftest import AUTH_TOKEN, BASE_URL
-
-    client = app.test_client()
-
-    def transport(path: str, form: Any, headers: Any) -> tuple[int, str]:
-        response = client.post(path, data=dict(form), headers=dict(headers))
-        return response.status_code, response.get_data(as_text=True)
-
-    return Webhooks(transport, auth_token=AUTH_TOKEN, base_url=BASE_URL)

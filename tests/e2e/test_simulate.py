@@ -9,14 +9,10 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
 
-from helpline import demo
-from helpline.db import get_db
-from helpline.live import get_live
-from helpline.models import CallRecord
+from helpline.bootstrap import from_app
 from helpline.privacy import call_ref
-from helpline.roster import known_languages
+from helpline.settings import Settings
 from helpline.sim.people import Behaviour
 from helpline.sim.runner import (
     Simulation,
@@ -25,6 +21,8 @@ from helpline.sim.runner import (
     in_process_app,
     settings_for_app,
 )
+from helpline.startup import load_demo
+from tests.support import records
 
 from .conftest import CALLER_NUMBERS, assert_no_caller_number_kept
 
@@ -37,22 +35,18 @@ SEEN_AS = {"answered": "answered", "no_volunteer": "no_volunteer",
 @pytest.fixture
 def simulation(app_config: dict[str, Any], redis_client: Any) -> Iterator[Simulation]:
     holder: list[Simulation] = []
-    app = in_process_app(app_config, lambda: holder[0].engine.now())
-    with get_db(app).unit_of_work() as session:
-        demo.load_demo(session, known_languages(app), "nb")
-        session.commit()
+    app = in_process_app(Settings(**app_config), lambda: holder[0].engine.now())
+    helpline = from_app(app)
+    with helpline.db.unit_of_work() as uow:
+        load_demo(helpline, uow)
+        uow.commit()
     settings = settings_for_app(app, hours=6, seed=7, start=1_760_000_000.0,
                                 behaviour=Behaviour(calls_per_hour=12))
     sim = Simulation(settings, flask_transport(app), roster=app_roster(app))
     holder.append(sim)
     sim.app = app  # type: ignore[attr-defined]
     yield sim
-    get_db(app).engine.dispose()
-
-
-def records(app: Flask) -> list[CallRecord]:
-    with get_db(app).unit_of_work() as session:
-        return list(session.scalars(select(CallRecord)).all())
+    helpline.close()
 
 
 def test_report_matches_the_call_records(simulation: Simulation) -> None:
@@ -65,7 +59,7 @@ def test_report_matches_the_call_records(simulation: Simulation) -> None:
     assert overall.calls == len(rows) > 20
     # Known gap: the service records "answered" once a volunteer presses 1, even
     # if the caller hangs up during the seconds before she is put through.
-    secret = app.config["CALLER_HASH_SECRET"]
+    secret = from_app(app).settings.caller_hash_secret.get_secret_value()
     gone_after_accept = {
         call_ref(secret, r.sid) for r in simulation.twilio.results
         if r.outcome == "abandoned" and r.accepted_at is not None
@@ -89,8 +83,8 @@ def test_report_matches_the_call_records(simulation: Simulation) -> None:
             assert 0 <= result.wait_seconds - record.wait_seconds <= 5
             assert abs(record.talk_seconds - result.talk_seconds) <= 1
     # every volunteer is free or resting again: no reservation leaked
-    availability = get_live(app).availability
-    assert not get_live(app).client.hlen(availability.keys.calls)
+    helpline = from_app(app)
+    assert not helpline.redis.hlen(helpline.keys.routing.calls)
     # no caller number anywhere in Redis or the database
     CALLER_NUMBERS.update(simulation.callers)
     assert_no_caller_number_kept(app)
@@ -98,12 +92,10 @@ def test_report_matches_the_call_records(simulation: Simulation) -> None:
 
 def test_nobody_on_shift_means_nobody_answers(simulation: Simulation) -> None:
     app: Flask = simulation.app  # type: ignore[attr-defined]
-    from helpline.models import Volunteer
-
-    with get_db(app).unit_of_work() as session:
-        for volunteer in session.scalars(select(Volunteer)):
+    with from_app(app).db.unit_of_work() as uow:
+        for volunteer in uow.volunteers.all():
             volunteer.active = False
-        session.commit()
+        uow.commit()
     report = simulation.run()
     assert report.overall.answered == 0
     assert report.overall.calls == len(records(app))

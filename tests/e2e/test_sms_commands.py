@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -11,12 +10,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from helpline.live import get_live
+from helpline.bootstrap import from_app
 from helpline.sim.webhook import Webhooks
 from routing.model import VolunteerState
+from tests.support import add_volunteer, sync, volunteer
 
-from .conftest import built_app
-from .volunteer_sms import add_volunteer, sms, sync, volunteer
+from .conftest import local_twilio
+from .twilio_api import TwilioApi
+from .volunteer_sms import sms
 
 KARI = "+4791000021"  # Norwegian
 EMMA = "+4791000022"  # English
@@ -28,8 +29,8 @@ STRANGER = "+4798000099"
 
 
 @pytest.fixture
-def app(sms_config: dict[str, Any], redis_client: Any) -> Iterator[Flask]:
-    yield from built_app(sms_config)
+def app_config(app_config: dict[str, Any], twilio_api: TwilioApi) -> dict[str, Any]:
+    return local_twilio(app_config, twilio_api)
 
 
 @pytest.fixture
@@ -40,7 +41,7 @@ def kari(app: Flask) -> int:
 
 
 def state(app: Flask, vid: int) -> VolunteerState:
-    return get_live(app).availability.state(vid)
+    return from_app(app).availability.state(vid)
 
 
 def test_off_then_on_in_norwegian(app: Flask, webhooks: Webhooks, kari: int) -> None:
@@ -189,14 +190,11 @@ def test_malformed_sender_gets_nothing(app: Flask, webhooks: Webhooks, kari: int
 
 
 def test_inactive_volunteer_is_a_stranger(app: Flask, webhooks: Webhooks, kari: int) -> None:
-    from helpline.db import get_db
-    from helpline.models import Volunteer
-
-    with get_db(app).unit_of_work() as session:
-        found = session.get(Volunteer, kari)
+    with from_app(app).db.unit_of_work() as uow:
+        found = uow.volunteers.get(kari)
         assert found is not None
         found.active = False
-        session.commit()
+        uow.commit()
     assert sms(webhooks, KARI, "ON")[1] == []
 
 
@@ -215,7 +213,7 @@ def test_a_digit_without_a_call_to_note(app: Flask, webhooks: Webhooks, kari: in
 
 
 def test_sms_policy_on_outside_a_shift(app: Flask, webhooks: Webhooks) -> None:
-    vid = add_volunteer(app, "emma", EMMA, ["en"], preferred="en", around_the_clock=False,
+    vid = add_volunteer(app, "emma", EMMA, ["en"], preferred="en", on_shift=False,
                         checked_in=False)
     _, [reply] = sms(webhooks, EMMA, "ON")
     assert reply == "You have no shift now, so no calls come to you."

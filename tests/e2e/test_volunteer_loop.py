@@ -2,26 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
 
-from helpline.db import get_db
-from helpline.live import get_live
-from helpline.models import CallRecord
+from helpline.bootstrap import from_app
+from helpline.jobs.tick import run_tick
 from helpline.sim.webhook import Webhooks
-from helpline.tasks import run_tick
 from routing.model import VolunteerState
+from tests.support import add_volunteer, digits_of, records, sync
 
-from .conftest import built_app, run_jobs
-from .test_call_flow import CALLER, digits_of
+from .conftest import local_twilio, run_jobs
+from .test_call_flow import CALLER
 from .twilio_api import TwilioApi
 from .twilio_walk import CallWalk
-from .volunteer_sms import add_volunteer, sms, sync
+from .volunteer_sms import sms
 
 EMMA = "+4791000041"  # prefers English, which is not the local language (Norwegian)
 KARI = "+4791000042"
@@ -29,13 +26,8 @@ ASHA = "+4791000043"
 
 
 @pytest.fixture
-def app(sms_config: dict[str, Any], redis_client: Any) -> Iterator[Flask]:
-    yield from built_app({**sms_config, "CHECKIN_POLICY": "sms"})
-
-
-def records(app: Flask) -> list[CallRecord]:
-    with get_db(app).unit_of_work() as session:
-        return list(session.scalars(select(CallRecord)))
+def app_config(app_config: dict[str, Any], twilio_api: TwilioApi) -> dict[str, Any]:
+    return {**local_twilio(app_config, twilio_api), "checkin_policy": "sms"}
 
 
 def test_reminder_on_call_whisper_note(app: Flask, webhooks: Webhooks,
@@ -46,19 +38,19 @@ def test_reminder_on_call_whisper_note(app: Flask, webhooks: Webhooks,
                         checked_in=False)
 
     # 1. Forty minutes ago, the tick reminded her; with the SMS policy she must send ON.
-    report = run_tick(app, now - timedelta(minutes=40))
+    report = run_tick(from_app(app), now - timedelta(minutes=40))
     assert report.reminders_sent == 1
     run_jobs(app)
     [reminder] = twilio_api.bodies_to(EMMA)
     assert reminder.startswith("Reminder: your shift (Somali) starts at ")
     assert reminder.endswith("Send ON when you are ready for calls.")
     sync(app)
-    assert get_live(app).availability.state(vid) == VolunteerState.PAUSED  # not checked in yet
+    assert from_app(app).availability.state(vid) == VolunteerState.PAUSED  # not checked in yet
 
     # 2. She sends ON: available at once.
     _, [reply] = sms(webhooks, EMMA, "on")
     assert reply == "You are on duty. Calls can come to you now."
-    assert get_live(app).availability.state(vid) == VolunteerState.FREE
+    assert from_app(app).availability.state(vid) == VolunteerState.FREE
 
     # 3. A Somali caller is routed to her; the whisper is in English and names Somali.
     call = CallWalk(webhooks, CALLER)

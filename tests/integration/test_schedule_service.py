@@ -13,14 +13,16 @@ import pytest
 import redis
 from click.testing import CliRunner
 from flask import Flask
-from rq import Queue, SimpleWorker
+from rq import Queue
 
-from helpline import create_app, tasks
+from helpline.app import create_app
+from helpline.bootstrap import from_app
 from helpline.cli import main
-from helpline.db import get_db
-from helpline.live import get_live
-from helpline.models import ScheduleDocument, Volunteer, VolunteerLanguage
-from helpline.schedule_store import documents
+from helpline.jobs import tasks
+from helpline.jobs.tick import run_tick
+from helpline.jobs.worker import SimpleHelplineWorker
+from helpline.state.keys import QUEUE
+from helpline.store.models import Volunteer, VolunteerLanguage
 
 OSLO = ZoneInfo("Europe/Oslo")
 MONDAY_1030 = datetime(2026, 11, 30, 10, 30, tzinfo=OSLO)
@@ -57,16 +59,22 @@ def env(monkeypatch: pytest.MonkeyPatch, database_url: str, redis_url: str,
               "INSTANCE_PATH": str(tmp_path / "instance"), "REDIS_PREFIX": "htest"}
     for name, value in values.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.setattr(tasks, "_app", None)
     app = create_app()
-    get_db(app).create_all()
-    with get_db(app).unit_of_work() as session:
+    helpline = from_app(app)
+    helpline.db.create_all()
+    with helpline.db.unit_of_work() as uow:
         amina = Volunteer(key="amina-h", name="Amina", phone="+4791000001",
                           preferred_language="nb")
         amina.languages = [VolunteerLanguage(language="so"), VolunteerLanguage(language="nb")]
-        session.add(amina)
-        session.commit()
+        uow.volunteers.add(amina)
+        uow.commit()
     yield {"app": app, **values}
+    helpline.close()
+
+
+def stored(app: Flask) -> dict[str, str]:
+    with from_app(app).db.unit_of_work() as uow:
+        return uow.schedule.texts()
 
 
 def run(*args: str) -> Any:
@@ -83,9 +91,7 @@ def test_import_export_import_is_a_fixed_point(env: dict[str, Any], tmp_path: Pa
     assert run("schedules", "export", "--out", str(out)).exit_code == 0
     assert (out / "so.yaml").read_text(encoding="utf-8") == SCHEDULE  # comments kept
     assert run("schedules", "import", str(out)).exit_code == 0
-    app: Flask = env["app"]
-    with get_db(app).unit_of_work() as session:
-        assert documents(session) == {"so.yaml": SCHEDULE}
+    assert stored(env["app"]) == {"so.yaml": SCHEDULE}
 
 
 def test_a_broken_file_changes_nothing_and_names_every_problem(
@@ -100,9 +106,7 @@ def test_a_broken_file_changes_nothing_and_names_every_problem(
     assert result.exit_code == 1
     assert f"{broken}:8: unknown volunteer 'nobody-known'" in result.output
     assert f"{broken}:11: 14:00-12:00 ends before it starts" in result.output
-    app: Flask = env["app"]
-    with get_db(app).unit_of_work() as session:
-        assert [d.name for d in session.query(ScheduleDocument)] == ["so.yaml"]
+    assert list(stored(env["app"])) == ["so.yaml"]
 
 
 def test_coverage_command(env: dict[str, Any], tmp_path: Path) -> None:
@@ -122,9 +126,9 @@ def test_rq_worker_applies_shift_start_and_end(
     source.write_text(SCHEDULE, encoding="utf-8")
     run("schedules", "import", str(source))
     app: Flask = env["app"]
-    availability = get_live(app).availability
-    queue = Queue(tasks.QUEUE, connection=redis_client)
-    worker = SimpleWorker([queue], connection=redis_client)
+    availability = from_app(app).availability
+    queue = Queue(QUEUE, connection=redis_client)
+    worker = SimpleHelplineWorker([queue], connection=redis_client)  # its own service
 
     job = queue.enqueue(tasks.tick, MONDAY_1030.isoformat())
     worker.work(burst=True)
@@ -147,12 +151,12 @@ def test_shift_ending_during_a_call(env: dict[str, Any], tmp_path: Path) -> None
     source = tmp_path / "so.yaml"
     source.write_text(SCHEDULE, encoding="utf-8")
     run("schedules", "import", str(source))
-    app: Flask = env["app"]
-    availability = get_live(app).availability
-    tasks.run_tick(app, MONDAY_1030)
+    helpline = from_app(env["app"])
+    availability = helpline.availability
+    run_tick(helpline, MONDAY_1030)
     assert availability.reserve("so", "call-a:1") == [1]
     assert availability.confirm("call-a:1", 1)
-    tasks.run_tick(app, MONDAY_1130)  # her shift is over while she talks
+    run_tick(helpline, MONDAY_1130)  # her shift is over while she talks
     assert availability.state(1).value == "on_call"  # she finishes the call
     availability.release("call-a:1", outcome="talked")
     assert availability.state(1).value == "off_shift"  # and is offered nothing new
@@ -167,7 +171,7 @@ def test_routing_status_check_and_rebuild(env: dict[str, Any], tmp_path: Path) -
     assert "so (longest_idle): 1 of 1 on shift can take a call now" in status.output
     assert "1 = Amina" in status.output
     assert run("routing", "check").output.strip() == "Redis matches the truth."
-    get_live(env["app"]).availability.remove_volunteer(1)  # Redis drifts from the truth
+    from_app(env["app"]).availability.remove_volunteer(1)  # Redis drifts from the truth
     drifted = CliRunner().invoke(main, ["routing", "check"])
     assert drifted.exit_code == 1 and "volunteer 1" in drifted.output
     assert run("routing", "rebuild").exit_code == 0

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpline.languages import (
+from helpline.prompts.catalog import (
     DEFAULT_PROMPTS_DIR,
     PLACEHOLDERS,
     PROMPT_KEYS,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from helpline.sms_commands import Command, parse
+from helpline.volunteers.commands import Command, parse
 
 
 @pytest.mark.parametrize(

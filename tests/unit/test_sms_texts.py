@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpline.languages import load_catalog
-from helpline.sms_commands import parse
-from helpline.sms_texts import SMS_DIR, TEXTS, TOPICS, SmsCatalog, SmsTextError, read_texts
+from helpline.prompts.catalog import load_catalog
+from helpline.prompts.sms_texts import SMS_DIR, TEXTS, TOPICS, SmsCatalog, SmsTextError, read_texts
+from helpline.volunteers.commands import parse
 
 FILES = sorted(SMS_DIR.glob("*.yaml"))
 

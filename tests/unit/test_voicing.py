@@ -7,15 +7,17 @@ from pathlib import Path
 import pytest
 from twilio.twiml.voice_response import VoiceResponse
 
-from helpline.languages import PROMPT_KEYS, load_catalog
-from helpline.prompts_check import check, render
-from helpline.voicing import Voicing, find_recordings
+from helpline.prompts.catalog import PROMPT_KEYS, load_catalog
+from helpline.prompts.check import check, render
+from helpline.prompts.recordings import Recordings, find_recordings
+from helpline.voice.voicing import Voicing
 
 CATALOG = load_catalog()
 
 
 def voicing(recordings: dict[tuple[str, str], str] | None = None) -> Voicing:
-    return Voicing(CATALOG, recordings or {}, lambda code, name: f"https://x/prompts/{code}/{name}")
+    return Voicing(CATALOG, Recordings(recordings or {}),
+                   lambda code, name: f"https://x/prompts/{code}/{name}")
 
 
 @pytest.mark.parametrize("language", CATALOG.languages, ids=lambda lang: lang.code)
@@ -53,7 +55,8 @@ def test_find_recordings(tmp_path: Path) -> None:
 
 
 def test_prompts_check_lists_tts_recorded_and_missing() -> None:
-    rows = {row.code: row for row in check(voicing({("so", "goodbye"): "goodbye.mp3"}))}
+    recordings = Recordings({("so", "goodbye"): "goodbye.mp3"})
+    rows = {row.code: row for row in check(CATALOG, recordings)}
     assert len(rows["ar"].tts) == len(PROMPT_KEYS) and not rows["ar"].missing
     assert rows["so"].recorded == ("goodbye",)
     assert "menu_entry" in rows["so"].missing

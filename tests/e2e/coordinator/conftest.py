@@ -11,9 +11,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from helpline.coordinator.auth import create_account
-from helpline.db import get_db
-from helpline.models import Role
+from helpline.accounts import create_account
+from helpline.bootstrap import from_app
+from helpline.startup import load_demo
+from helpline.store.models import Role
+from tests.support import sync
 
 ADMIN = ("ingrid", "admin-password-1")
 SOMALI = ("hodan", "coordinator-pw-1")  # coordinates Somali only
@@ -24,23 +26,21 @@ CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
 
 @pytest.fixture
 def accounts(app: Flask) -> None:
-    with get_db(app).unit_of_work() as session:
-        create_account(session, username=ADMIN[0], name="Ingrid B.", password=ADMIN[1],
+    with from_app(app).db.unit_of_work() as uow:
+        create_account(uow, username=ADMIN[0], name="Ingrid B.", password=ADMIN[1],
                        role=Role.ADMIN, locale="en")
-        create_account(session, username=SOMALI[0], name="Hodan A.", password=SOMALI[1],
+        create_account(uow, username=SOMALI[0], name="Hodan A.", password=SOMALI[1],
                        role=Role.COORDINATOR, languages=["so"], locale="en")
-        session.commit()
+        uow.commit()
 
 
 @pytest.fixture
 def demo(app: Flask) -> None:
-    from helpline.demo import load_demo
-    from helpline.roster import apply_now, known_languages
-
-    with get_db(app).unit_of_work() as session:
-        load_demo(session, known_languages(app), app.config["LOCAL_LANGUAGE"])
-        session.commit()
-        apply_now(app, session)
+    helpline = from_app(app)
+    with helpline.db.unit_of_work() as uow:
+        load_demo(helpline, uow)
+        uow.commit()
+    sync(helpline)
 
 
 def csrf_of(html: str) -> str:

@@ -8,10 +8,9 @@ from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
 
-from helpline.db import get_db
-from helpline.models import Account, AuditEntry
+from helpline.bootstrap import from_app
+from helpline.store.models import Account, AuditEntry
 
 from .conftest import ADMIN, SOMALI, csrf_of, login
 
@@ -20,16 +19,16 @@ NEW = "/coordinator/accounts/new"
 
 
 def account(app: Flask, username: str) -> Account | None:
-    with get_db(app).unit_of_work() as session:
-        found = session.scalar(select(Account).where(Account.username == username))
+    with from_app(app).db.unit_of_work() as uow:
+        found = uow.accounts.by_username(username)
         if found is not None:
             found.responsible_for()  # loaded before the session closes
         return found
 
 
 def audit_entries(app: Flask) -> list[AuditEntry]:
-    with get_db(app).unit_of_work() as session:
-        return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
+    with from_app(app).db.unit_of_work() as uow:
+        return sorted(uow.audit.page(0, 1000), key=lambda entry: entry.id)
 
 
 def log_out(client: FlaskClient) -> None:

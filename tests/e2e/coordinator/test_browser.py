@@ -75,23 +75,24 @@ def seed_call_records(app: Flask, count: int = 120) -> None:
     import random
     from datetime import UTC, datetime, timedelta
 
-    from helpline.db import get_db
-    from helpline.models import CallRecord
+    from helpline.bootstrap import from_app
 
     rng = random.Random(7)
     now = datetime.now(UTC).replace(second=0, microsecond=0)
     languages = ["so", "ar", "ti", "fa", "ur", "tr", "en", "nb"]
     outcomes = ["answered"] * 7 + ["no_volunteer", "not_answered", "abandoned"]
-    with get_db(app).unit_of_work() as session:
+    with from_app(app).db.unit_of_work() as uow:
         for i in range(count):
             started = now - timedelta(days=rng.randint(0, 20), hours=rng.randint(0, 10),
                                       minutes=rng.randint(0, 59))
             outcome = rng.choice(outcomes)
-            session.add(CallRecord(
-                call_ref=f"seed{i}", started_minute=started, language=rng.choice(languages),
-                outcome=outcome, wait_seconds=rng.randint(3, 60),
-                talk_seconds=rng.randint(60, 900) if outcome == "answered" else 0, tries=1))
-        session.commit()
+            uow.calls.insert_once({
+                "call_ref": f"seed{i}", "started_minute": started,
+                "language": rng.choice(languages), "outcome": outcome,
+                "wait_seconds": rng.randint(3, 60),
+                "talk_seconds": rng.randint(60, 900) if outcome == "answered" else 0,
+                "tries": 1})
+        uow.commit()
 
 
 def test_a_coordinator_day_in_the_browser(app: Flask, page: Any, tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ def coordinator_rules(app: Flask, method: str) -> list[str]:
     for rule in app.url_map.iter_rules():
         if not rule.endpoint.startswith("coordinator.") or method not in (rule.methods or ()):
             continue
-        if rule.endpoint in ("coordinator.login", "coordinator.static"):
+        if rule.endpoint in ("coordinator.session.login", "coordinator.static"):
             continue
         path = rule.rule
         for name in rule.arguments:
@@ -92,12 +92,9 @@ def test_coordinator_cannot_read_the_audit_log(as_somali: FlaskClient) -> None:
 
 
 def test_passwords_are_stored_as_argon2_hashes(app: Flask, accounts: None) -> None:
-    from sqlalchemy import select
+    from helpline.bootstrap import from_app
 
-    from helpline.db import get_db
-    from helpline.models import Account
-
-    with get_db(app).unit_of_work() as session:
-        hashes = list(session.scalars(select(Account.password_hash)))
+    with from_app(app).db.unit_of_work() as uow:
+        hashes = [account.password_hash for account in uow.accounts.all()]
     assert hashes and all(h.startswith("$argon2id$") for h in hashes)
     assert ADMIN[1] not in "".join(hashes)

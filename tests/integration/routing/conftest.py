@@ -9,22 +9,10 @@ import pytest
 import redis
 
 from routing.availability import Availability
+from tests.support import START, FakeClock
 
 LANGUAGES = ("so", "ar", "fa", "ti")
-START = 1_700_000_000.0
-
-
-class FakeClock:
-    """A clock that only moves when told to."""
-
-    def __init__(self, now: float = START) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
+__all__ = ["START", "FakeClock"]
 
 
 @pytest.fixture

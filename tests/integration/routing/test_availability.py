@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 import redis
 
 from routing.availability import Availability
-from routing.exceptions import InvalidCallKeyError, UnknownLanguageError
+from routing.exceptions import InvalidCallKeyError, InvalidVolunteerError, UnknownLanguageError
 from routing.model import VolunteerState as S
+from routing.model import state_of
 
 from .conftest import FakeClock
 
@@ -275,6 +277,40 @@ def test_pipelined_shift_updates(router: Availability, redis_client: redis.Redis
     assert router.free_volunteers("so") == []
     pipe.execute()
     assert sorted(router.free_volunteers("so")) == [1, 2]
+
+
+def test_records_reads_several_volunteers_in_one_round_trip(
+    router: Availability, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    router.set_volunteer(1, {"so": "primary", "ar": "backup"})
+    router.set_volunteer(2, ["so"])
+    clock.advance(1)
+    router.set_volunteer(3, ["fa"], checked_in=False)
+    router.reserve("so", "call-a")
+    sent: list[object] = []
+    send = router.client.execute_command
+
+    def counted(*args: Any, **options: Any) -> Any:
+        sent.append(args[0])
+        return send(*args, **options)
+
+    monkeypatch.setattr(router.client, "execute_command", counted)
+    records = router.records([3, 1, 2, 99])
+    assert sent == ["HMGET"]
+    monkeypatch.undo()
+    assert list(records) == [3, 1, 2, 99]
+    assert records == {vid: router.record(vid) for vid in (3, 1, 2, 99)}
+    assert records[99] is None
+    one, two, three = records[1], records[2], records[3]
+    assert one is not None and two is not None and three is not None
+    assert set(one.languages) == {"so", "ar"} and one.call_key == "call-a"
+    assert two.queued_ranks == {"so": 0} and not three.checked_in
+    assert [state_of(r, router.now_ms()) for r in records.values()] == [
+        S.PAUSED, S.RINGING, S.FREE, S.OFF_SHIFT,
+    ]  # fmt: skip
+    assert router.records([]) == {}
+    with pytest.raises(InvalidVolunteerError):
+        router.records([1, -1])
 
 
 def test_prefixes_keep_helplines_apart(make_router: Callable[..., Availability]) -> None:

@@ -23,7 +23,7 @@ from hypothesis.stateful import (
 
 from routing.availability import Availability
 from routing.keys import member_id, queue_entry
-from routing.model import CallRecord, VolunteerRecord
+from routing.model import CallHold, VolunteerRecord
 from routing.reference import ReferenceAvailability
 
 from .conftest import START, FakeClock
@@ -163,7 +163,7 @@ class RoutingMachine(RuleBasedStateMachine):
         assert {member_id(m): VolunteerRecord.from_json(r) for m, r in volunteers.items()} == (
             model.records
         )
-        assert {k.decode(): CallRecord.from_json(r).held for k, r in calls.items()} == {
+        assert {k.decode(): CallHold.from_json(r).held for k, r in calls.items()} == {
             k: tuple(c.held) for k, c in model.calls.items()
         }
         assert {k.decode(): int(t) for k, t in leases} == model.leases

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from routing.drift import Drift, DriftKind, Snapshot, find_drift
 from routing.keys import QueueEntry
-from routing.model import CallRecord, LanguageEntry, VolunteerRecord, VolunteerState, VolunteerTruth
+from routing.model import CallHold, LanguageEntry, VolunteerRecord, VolunteerState, VolunteerTruth
 from routing.policy import Policy, Tier, get_policy
 
 NOW = 1_700_000_000_000
@@ -18,7 +18,7 @@ def policy_for(code: str) -> Policy:
 def snapshot(
     records: dict[int, VolunteerRecord],
     queue: list[QueueEntry],
-    calls: dict[str, CallRecord] | None = None,
+    calls: dict[str, CallHold] | None = None,
 ) -> Snapshot:
     return Snapshot(records, queue, calls or {}, {})
 
@@ -74,7 +74,7 @@ def test_queue_and_hold_inconsistencies() -> None:
         QueueEntry("so", 0, NOW, 9),
         QueueEntry("ar", 0, NOW, 5),
     ]
-    calls = {"call-b": CallRecord(((4, VolunteerState.RINGING),))}
+    calls = {"call-b": CallHold(((4, VolunteerState.RINGING),))}
     truth = {vid: VolunteerTruth(["so"]) for vid in (1, 2, 3, 4)}
     truth[5] = VolunteerTruth(["ar"])
     snap = Snapshot(records, queue, calls, {5: 2})

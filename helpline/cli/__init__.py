@@ -1,0 +1,52 @@
+"""The ``helpline`` command.
+
+A Flask CLI group (:class:`flask.cli.FlaskGroup`): a command that needs the
+service gets the app built once by :func:`helpline.app.create_app` from the
+environment, and reads its parts with :func:`helpline.bootstrap.from_app`.
+``simulate``, ``demo`` and ``staffing`` build what they need themselves.
+
+- ``service``    serve, db upgrade, worker
+- ``schedules``  volunteers import; schedules import, export, coverage
+- ``routing``    routing status, check, rebuild
+- ``messages``   messages failed
+- ``prompts``    prompts check
+- ``users``      coordinators' accounts
+- ``simulate``   simulate, demo
+- ``staffing``   Erlang-B staffing advice
+"""
+
+from __future__ import annotations
+
+import click
+from flask.cli import FlaskGroup, routes_command, shell_command
+
+from helpline.app import create_app
+from helpline.cli import messages, prompts, routing, schedules, service, simulate, staffing, users
+
+
+class HelplineGroup(FlaskGroup):
+    """Flask's group, listing and finding only its own commands, so that ``--help``
+    and commands that need no service do not build one."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(self.commands)
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        return self.commands.get(name)
+
+
+main = HelplineGroup(
+    name="helpline",
+    create_app=create_app,
+    add_default_commands=False,
+    set_debug_flag=False,
+    help="Helpline call router. Configuration comes from environment variables.",
+)
+
+for command in (
+    service.serve, service.db, service.worker,
+    schedules.volunteers, schedules.schedules,
+    routing.routing, messages.messages, prompts.prompts, users.users,
+    simulate.simulate, simulate.demo, staffing.staffing, shell_command, routes_command,
+):
+    main.add_command(command)

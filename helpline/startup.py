@@ -1,0 +1,47 @@
+"""What a run does before serving: the schema up to date, demo data if asked, Redis
+rebuilt from the truth.
+
+The demo volunteers and schedules come from ``schedules/examples``: volunteers
+for every language with numbers in a fictional range, and weekly shifts. Nobody
+real is ever rung by a local run (Twilio is not involved until a real number is
+pointed at the service).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from helpline.bootstrap import Helpline
+from helpline.shifts.files import read_files
+from helpline.shifts.service import Truth
+from helpline.store.migrations import upgrade
+from helpline.store.unit_of_work import UnitOfWork
+from helpline.volunteers.directory import upsert_volunteers
+from schedules.volunteers import load_volunteers
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "schedules" / "examples"
+
+
+def load_demo(helpline: Helpline, uow: UnitOfWork) -> int:
+    """Load the example volunteers and schedules if the database has no volunteers.
+    Returns how many volunteers were added; the use case commits."""
+    if uow.volunteers.count():
+        return 0
+    listed = load_volunteers(EXAMPLES / "volunteers.yaml", list(helpline.known_languages))
+    added, _ = upsert_volunteers(uow, listed, local_language=helpline.settings.local_language)
+    texts = {name: text for name, (_path, text) in read_files([EXAMPLES]).items()}
+    helpline.shifts.replace(uow, texts, actor="demo")
+    return added
+
+
+def prepare(helpline: Helpline, *, demo: bool) -> tuple[int, Truth]:
+    """Migrate, load the demo data if asked and the database is empty, rebuild Redis.
+    Returns how many demo volunteers were added and who is on shift now."""
+    upgrade(helpline.db.url)
+    added = 0
+    with helpline.db.unit_of_work() as uow:
+        if demo:
+            added = load_demo(helpline, uow)
+            uow.commit()
+        truth = helpline.shifts.sync(uow, helpline.now())
+    return added, truth

@@ -1,0 +1,82 @@
+"""Short-lived counters and flags in Redis, each with its time to live.
+
+Nothing here holds a phone number: volunteers are named by their id, calls by
+their opaque ref, accounts and addresses by a keyed hash.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import redis
+
+from helpline.state.keys import RedisKeys
+
+MISSES_TTL_SECONDS = 12 * 3600  # a run of misses is forgotten after a quiet half-day
+LOGIN_WINDOW_SECONDS = 60
+TICK_LOCK_SECONDS = 120
+
+
+class Counters:
+    """The counters of one helpline."""
+
+    def __init__(self, client: redis.Redis, keys: RedisKeys) -> None:
+        self.client = client
+        self.keys = keys
+
+    # -- volunteers: calls missed in a row ---------------------------------------
+
+    def add_miss(self, volunteer_id: int) -> int:
+        """One more call she was rung for and did not take; the run so far."""
+        key = self.keys.misses(volunteer_id)
+        pipe = self.client.pipeline()
+        pipe.incr(key)
+        pipe.expire(key, MISSES_TTL_SECONDS)
+        return int(pipe.execute()[0])
+
+    def reset_misses(self, volunteer_id: int) -> None:
+        self.client.delete(self.keys.misses(volunteer_id))
+
+    # -- volunteers: the call her next topic digit belongs to ---------------------
+
+    def await_note(self, volunteer_id: int, call_ref: str, seconds: int) -> None:
+        self.client.set(self.keys.note(volunteer_id), call_ref, ex=seconds)
+
+    def awaits_note(self, volunteer_id: int) -> bool:
+        return bool(self.client.exists(self.keys.note(volunteer_id)))
+
+    def take_note(self, volunteer_id: int) -> str | None:
+        """The call ref her note belongs to (and forget it); None if there is none."""
+        raw = self.client.getdel(self.keys.note(volunteer_id))
+        if raw is None:
+            return None
+        return raw.decode() if isinstance(raw, bytes) else str(raw)
+
+    # -- volunteers: one reminder per shift start ---------------------------------
+
+    def first_reminder(self, volunteer_id: int, start: datetime, seconds: int) -> bool:
+        """True the first time it is asked for this shift start (then remembered)."""
+        return bool(self.client.set(self.keys.reminded(volunteer_id, start), "1",
+                                    nx=True, ex=seconds))
+
+    # -- coordinators: login attempts per minute ----------------------------------
+
+    def login_attempt(self, user: str, address: str) -> tuple[int, int]:
+        """Count one attempt for the (hashed) account name and address; the counts
+        this minute, the window starting at the first attempt."""
+        user_key, addr_key = self.keys.login_user(user), self.keys.login_address(address)
+        pipe = self.client.pipeline()
+        for key in (user_key, addr_key):
+            pipe.set(key, 0, ex=LOGIN_WINDOW_SECONDS, nx=True)
+            pipe.incr(key)
+        _, user_count, _, addr_count = pipe.execute()
+        return int(user_count), int(addr_count)
+
+    def reset_login_user(self, user: str) -> None:
+        self.client.delete(self.keys.login_user(user))
+
+    # -- the periodic tick ---------------------------------------------------------
+
+    def claim_tick(self, minute: datetime) -> bool:
+        """True for the first tick of ``minute`` (a second scheduler's is skipped)."""
+        return bool(self.client.set(self.keys.tick(minute), "1", nx=True, ex=TICK_LOCK_SECONDS))

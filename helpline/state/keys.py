@@ -1,0 +1,96 @@
+"""Every Redis key of the service, named in one place.
+
+All keys live under ``<prefix>:`` (``REDIS_PREFIX``, default ``helpline``), so
+several helplines can share one Redis server:
+
+==================================  ============================================
+``<p>:routing:...``                 the availability queue: see :mod:`routing.keys`
+``<p>:call:<ref>``                  hash: progress of a call in flight (call ref =
+                                    keyed hash of the CallSid; language, times,
+                                    counters, volunteer ids)
+``<p>:call:<ref>:tried``            set: volunteer ids rung for that call
+``<p>:duty:misses:<id>``            counter: calls missed in a row by a volunteer
+``<p>:duty:note:<id>``              string: the call ref a volunteer's next topic
+                                    digit belongs to
+``<p>:duty:reminded:<id>:<start>``  flag: the reminder of one shift start was sent
+``<p>:login:user:<hash>``           counter: login attempts for an account name
+                                    (keyed hash) this minute
+``<p>:login:addr:<hash>``           counter: login attempts from an address
+                                    (keyed hash) this minute
+``<p>:tick:<YYYYmmddHHMM>``         flag: the periodic tick of that minute ran
+==================================  ============================================
+
+RQ keeps its own keys under ``rq:`` (the queue is :data:`QUEUE`). No key or value
+ever holds a phone number.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from routing.keys import RoutingKeys
+
+QUEUE = "helpline"
+"""The RQ queue of every background job (the tick, SMS, pauses)."""
+
+
+@dataclass(frozen=True)
+class RedisKeys:
+    """The key names of one helpline (one prefix)."""
+
+    prefix: str = "helpline"
+    routing: RoutingKeys = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "routing", RoutingKeys(self.prefix))
+
+    def call(self, ref: str) -> str:
+        return f"{self.prefix}:call:{ref}"
+
+    def call_tried(self, ref: str) -> str:
+        return f"{self.prefix}:call:{ref}:tried"
+
+    def calls_pattern(self) -> str:
+        """A SCAN pattern of every call key (the tried sets included)."""
+        return f"{self.prefix}:call:*"
+
+    def call_ref_of(self, key: str) -> str | None:
+        """The call ref a :meth:`call` key names; None for any other key."""
+        head = f"{self.prefix}:call:"
+        name = key[len(head):] if key.startswith(head) else ""
+        return name if name and ":" not in name else None
+
+    def misses(self, volunteer_id: int) -> str:
+        return f"{self.prefix}:duty:misses:{volunteer_id}"
+
+    def note(self, volunteer_id: int) -> str:
+        return f"{self.prefix}:duty:note:{volunteer_id}"
+
+    def reminded(self, volunteer_id: int, start: datetime) -> str:
+        return f"{self.prefix}:duty:reminded:{volunteer_id}:{start:%Y%m%d%H%M}"
+
+    def login_user(self, hashed: str) -> str:
+        return f"{self.prefix}:login:user:{hashed}"
+
+    def login_address(self, hashed: str) -> str:
+        return f"{self.prefix}:login:addr:{hashed}"
+
+    def tick(self, minute: datetime) -> str:
+        return f"{self.prefix}:tick:{minute:%Y%m%d%H%M}"
+
+    def owns(self, key: str) -> bool:
+        """Whether ``key`` is one this registry names (a test checks every key)."""
+        return any(pattern.fullmatch(key) for pattern in _patterns(self.prefix))
+
+
+def _patterns(prefix: str) -> list[re.Pattern[str]]:
+    p = re.escape(prefix)
+    part = r"[A-Za-z0-9_.-]+"
+    return [re.compile(rf"{p}:routing:{part}(:{part})?"),
+            re.compile(rf"{p}:call:[0-9a-f]+(:tried)?"),
+            re.compile(rf"{p}:duty:(misses|note):\d+"),
+            re.compile(rf"{p}:duty:reminded:\d+:\d{{12}}"),
+            re.compile(rf"{p}:login:(user|addr):[0-9a-f]+"),
+            re.compile(rf"{p}:tick:\d{{12}}")]

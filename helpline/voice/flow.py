@@ -1,0 +1,306 @@
+"""The call flow: what each step of a helpline call does, as a service.
+
+The webhooks (:mod:`helpline.web.voice`) parse Twilio's request, call one method
+here and render the returned step (:mod:`helpline.voice.steps`) as TwiML. Each
+method is one use case with its own unit of work. Every step is idempotent,
+because Twilio retries: a reservation is keyed by the call and its dial attempt,
+and the call record by the call's ref.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Protocol
+
+from helpline.clock import Clock
+from helpline.prompts.catalog import Catalog, Language
+from helpline.prompts.hours import spoken_hours
+from helpline.settings import Settings
+from helpline.shifts.service import Shifts
+from helpline.state.calls import CallState, CallStates, reservation_key
+from helpline.store.database import Database
+from helpline.store.models import CallOutcome
+from helpline.store.unit_of_work import UnitOfWork
+from helpline.voice import record, steps
+from routing.availability import Availability
+
+log = logging.getLogger(__name__)
+
+# Dial statuses after which the caller is still on the line and another
+# volunteer can be tried.
+RETRYABLE = {"no-answer", "busy", "failed", "completed"}
+
+
+class CallEvents(Protocol):
+    """What the call flow reports to the volunteers' side (:mod:`helpline.volunteers`).
+
+    Called after the call's own step is done; a failure there is logged and
+    never changes what the caller hears.
+    """
+
+    def missed(self, volunteer_ids: list[int]) -> None: ...
+
+    def accepted(self, volunteer_id: int) -> None: ...
+
+    def closed(self, call_ref: str, volunteer_id: int | None, outcome: str) -> None: ...
+
+
+@dataclass(kw_only=True, eq=False)
+class CallFlow:
+    catalog: Catalog
+    availability: Availability
+    states: CallStates
+    db: Database
+    shifts: Shifts
+    settings: Settings
+    clock: Clock
+    events: CallEvents | None = None
+
+
+    # -- the caller's leg -------------------------------------------------------
+
+    def incoming(self, ref: str, to_number: str) -> steps.CallerStep:
+        """A call comes in: the menu, or straight to a language for a direct number."""
+        self.states.start(ref, self.clock())
+        direct = self.settings.direct_numbers.get(to_number)
+        if direct is not None:
+            return self._choose(ref, self.catalog.get(direct))
+        return steps.Menu(attempt=1, apologise=False)
+
+    def menu_choice(self, ref: str, attempt: int, digits: str) -> steps.CallerStep:
+        """The caller pressed (or did not press) a code in the menu."""
+        language = self.catalog.by_digits(digits.strip()) if digits else None
+        if language is not None:
+            return self._choose(ref, language)
+        if attempt < self.settings.menu_attempts:
+            return steps.Menu(attempt=attempt + 1, apologise=True)
+        # She could not choose: a volunteer in the local language, whom every
+        # volunteer speaks, is better than hanging up.
+        return self._choose(ref, self.catalog.local)
+
+    def dial_result(
+        self, ref: str, language_code: str, attempt: int, dial_status: str, duration: int,
+        bridged: bool | None = None,
+    ) -> steps.CallerStep:
+        """The ``<Dial>`` ended: after a talk, or with nobody accepting.
+
+        ``bridged`` is Twilio's ``DialBridged`` when it is sent: False after a
+        volunteer accepted means the caller hung up before she was put through.
+        """
+        language = self.catalog.get(language_code)
+        state = self.states.load(ref)
+        key = reservation_key(ref, attempt)
+        if state is not None and state.answered_attempt == attempt:
+            if bridged is False:  # accepted, but the caller was gone before the bridge
+                self.availability.release(key, outcome="cancelled")
+                self.states.update(ref, unbridged=1)
+                return steps.Goodbye(language)
+            self.availability.release(key, outcome="talked")
+            self.states.update(ref, talk_seconds=duration)
+            return steps.Goodbye(language)
+        if dial_status == "canceled":  # the caller hung up while it rang
+            self.availability.release(key, outcome="cancelled")
+            return steps.Goodbye(language)
+        missed = self.availability.release(key, outcome="missed")
+        self._report(lambda events: events.missed(missed))
+        rung = len(state.tried) if state else attempt
+        with self.db.unit_of_work() as uow:
+            if dial_status not in RETRYABLE or rung >= self.settings.max_dial_tries:
+                return self._nobody(uow, ref, language, attempt + 1,
+                                    hold_round=self.settings.hold_rounds_for(language.code))
+            return self._dial(uow, ref, language, attempt + 1, announce="hold_update")
+
+    def hold_over(self, ref: str, language_code: str, attempt: int, hold_round: int
+                  ) -> steps.CallerStep:
+        """After a spoken update: try the router again."""
+        language = self.catalog.get(language_code)
+        with self.db.unit_of_work() as uow:
+            return self._dial(uow, ref, language, attempt, announce="connecting",
+                              hold_round=hold_round)
+
+    def fallback_choice(
+        self, ref: str, language_code: str, fallback_code: str, attempt: int, digits: str
+    ) -> steps.CallerStep:
+        """She pressed 1 (or not) to be put through in a fallback language."""
+        language = self.catalog.get(language_code)
+        fallback = self.catalog.get(fallback_code)
+        with self.db.unit_of_work() as uow:
+            if digits.strip() == "1":
+                found = self._ring(uow, ref, fallback, attempt, announce="connecting")
+                if found is not None:
+                    return found
+            return self._closing(uow, ref, language)
+
+    def closed(self, ref: str, language_code: str) -> steps.CallerStep:
+        """She did not take up the fallback offer."""
+        with self.db.unit_of_work() as uow:
+            return self._closing(uow, ref, self.catalog.get(language_code))
+
+    def status(self, ref: str, call_status: str, duration: int) -> None:
+        """The caller's call is over: free whoever it held, write its one record."""
+        state = self.states.load(ref)
+        if state is None:
+            return  # already closed (a retried callback), or never started here
+        if state.attempt:
+            talked = state.answered_attempt == state.attempt and not state.unbridged
+            self.availability.release(state.call_key, outcome="talked" if talked else "cancelled")
+        outcome = self._write_record(state, duration)
+        self.states.delete(ref)
+        if outcome is not None:
+            self._report(lambda events: events.closed(ref, state.answered_by, outcome))
+
+    # -- calls whose end never came ---------------------------------------------
+
+    def stale_horizon(self) -> float:
+        """Calls that started before this instant are over, whatever Redis says: a
+        talk lasts at most ``CALL_LEASE_SECONDS`` (Twilio's ``<Dial timeLimit>``),
+        and the menu, holds and ringing before it take far less than an hour."""
+        return self.clock() - self.settings.call_lease_seconds - 3600
+
+    def keep_alive(self) -> int:
+        """Renew the routing lease of every call in flight that is not stale, so a
+        long talk keeps her volunteer; returns how many leases were renewed."""
+        renewed = 0
+        horizon = self.stale_horizon()
+        for ref in self.states.refs():
+            state = self.states.load(ref)
+            if state is not None and state.attempt and state.started >= horizon:
+                renewed += self.availability.renew(state.call_key)
+        return renewed
+
+    def close_stale(self) -> int:
+        """Close calls whose status callback never came (lost, or a service was down).
+
+        Returns how many were closed; each gets its one record like any call.
+        """
+        closed = 0
+        horizon = self.stale_horizon()
+        for ref in self.states.refs():
+            state = self.states.load(ref)
+            if state is not None and state.started and state.started < horizon:
+                self.status(ref, "completed", 0)
+                closed += 1
+        return closed
+
+    # -- the volunteer's leg ----------------------------------------------------
+
+    def screen(self, language_code: str, volunteer_id: int) -> steps.Screening:
+        """What the volunteer hears when she picks up, before the call is put through."""
+        with self.db.unit_of_work() as uow:
+            volunteer_language = self._volunteer_language(uow, volunteer_id)
+        return steps.Screening(volunteer_language, self.catalog.get(language_code))
+
+    def screen_answer(
+        self, ref: str, attempt: int, volunteer_id: int, digits: str
+    ) -> steps.Accepted | steps.Declined:
+        with self.db.unit_of_work() as uow:
+            volunteer_language = self._volunteer_language(uow, volunteer_id)
+        if digits.strip() != "1":
+            return steps.Declined(volunteer_language)
+        if not self.availability.confirm(reservation_key(ref, attempt), volunteer_id):
+            # The caller hung up, or the ring lease lapsed: nothing to put through.
+            return steps.Declined(volunteer_language)
+        now = self.clock()
+        if self.states.set_once(ref, "answered_at", repr(now)):
+            self.states.update(ref, answered_by=volunteer_id, answered_attempt=attempt)
+            self._report(lambda events: events.accepted(volunteer_id))
+        return steps.Accepted(volunteer_language)
+
+    # -- steps ------------------------------------------------------------------
+
+    def _choose(self, ref: str, language: Language) -> steps.CallerStep:
+        if self.states.set_once(ref, "language", language.code):
+            self.states.update(ref, chosen_at=repr(self.clock()))
+        with self.db.unit_of_work() as uow:
+            return self._dial(uow, ref, language, 1, announce="connecting")
+
+    def _dial(self, uow: UnitOfWork, ref: str, language: Language, attempt: int, *,
+              announce: str, hold_round: int = 0) -> steps.CallerStep:
+        """Ring the next volunteer(s); when nobody is free, the next step of :meth:`_nobody`."""
+        found = self._ring(uow, ref, language, attempt, announce=announce)
+        if found is not None:
+            return found
+        return self._nobody(uow, ref, language, attempt + 1, hold_round=hold_round)
+
+    def _ring(self, uow: UnitOfWork, ref: str, language: Language, attempt: int, *,
+              announce: str) -> steps.Ring | None:
+        """Reserve the next volunteer(s) and ring them; None when nobody is free."""
+        state = self.states.load(ref)
+        tried = state.tried if state else []
+        key = reservation_key(ref, attempt)
+        volunteer_ids = self.availability.reserve(
+            language.code, key, count=self.settings.ring_at_once_for(language.code),
+            exclude=tried,
+        )
+        if not volunteer_ids:
+            return None
+        try:
+            phones = uow.volunteers.phones(volunteer_ids)
+        except Exception:
+            self.availability.release(key, outcome="cancelled")  # do not hold her for nothing
+            raise
+        self.states.update(ref, attempt=attempt)
+        self.states.add_tried(ref, volunteer_ids)
+        rings = tuple((vid, phones[vid]) for vid in volunteer_ids if vid in phones)
+        return steps.Ring(language, attempt, rings, announce)
+
+    def _nobody(self, uow: UnitOfWork, ref: str, language: Language, next_attempt: int, *,
+                hold_round: int) -> steps.CallerStep:
+        """Nobody free for her language: hold with spoken updates while somebody is
+        on shift, then offer a fallback language, then say when to call back."""
+        on_shift = self._on_shift(uow, language)
+        if on_shift and hold_round < self.settings.hold_rounds_for(language.code):
+            return steps.Hold(language, next_attempt, hold_round + 1)
+        for code in self.settings.fallback_languages.get(language.code, ()):
+            fallback = self._language_or_none(code)
+            if fallback is not None and self.availability.free_volunteers(code):
+                return steps.FallbackOffer(language, fallback, next_attempt)
+        return self._closing(uow, ref, language, on_shift=on_shift)
+
+    def _closing(self, uow: UnitOfWork, ref: str, language: Language, *,
+                 on_shift: bool | None = None) -> steps.Closing:
+        self.states.update(ref, ended=CallOutcome.NO_VOLUNTEER.value)
+        if on_shift is None:
+            on_shift = self._on_shift(uow, language)
+        hours = self.shifts.hours(uow, language.code)
+        spoken = spoken_hours(hours, language.code) if hours is not None else ""
+        return steps.Closing(language, on_shift, spoken or None)
+
+    def _on_shift(self, uow: UnitOfWork, language: Language) -> bool:
+        return self.shifts.on_shift(uow, language.code, datetime.fromtimestamp(self.clock(), UTC))
+
+    def _language_or_none(self, code: str) -> Language | None:
+        try:
+            return self.catalog.get(code)
+        except KeyError:
+            return None
+
+    def _volunteer_language(self, uow: UnitOfWork, volunteer_id: int) -> Language:
+        code = uow.volunteers.preferred_language(volunteer_id)
+        try:
+            return self.catalog.get(code) if code else self.catalog.local
+        except KeyError:
+            return self.catalog.local
+
+    def _report(self, event: Callable[[CallEvents], None]) -> None:
+        if self.events is None:
+            return
+        try:
+            event(self.events)
+        except Exception:
+            log.exception("a call event could not be reported; the call goes on")
+
+    def _write_record(self, state: CallState, duration: int) -> str | None:
+        """Write the call's one record; its outcome, or None if it was already written."""
+        ended = state.started + duration if duration else self.clock()
+        fields = record.record_of(state, ended)
+        with self.db.unit_of_work() as uow:
+            new = uow.calls.insert_once(fields)
+            uow.commit()
+        if not new:
+            log.info("call record already written for this call; retried callback ignored")
+            return None
+        return str(fields["outcome"])
