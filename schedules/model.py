@@ -277,7 +277,7 @@ class Schedule:
 
 
 @dataclass(frozen=True)
-class Volunteer:
+class ListedVolunteer:
     """A volunteer as listed in a volunteers file.
 
     ``languages`` pairs each language code she speaks with her level in it

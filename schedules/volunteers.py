@@ -28,7 +28,7 @@ from typing import Annotated
 from pydantic import ConfigDict, Discriminator, Field, Tag
 
 from schedules.exceptions import Problem, ScheduleError, did_you_mean
-from schedules.model import Volunteer
+from schedules.model import ListedVolunteer
 from schedules.yaml_files import (
     KEY,
     Droppable,
@@ -51,7 +51,7 @@ def load_volunteers(
     known_languages: Collection[str],
     *,
     levels: Collection[str] = LEVELS,
-) -> dict[str, Volunteer]:
+) -> dict[str, ListedVolunteer]:
     """The volunteers listed in the file at ``path``, by key, in file order."""
     try:
         text = Path(path).read_text(encoding="utf-8")
@@ -66,11 +66,11 @@ def loads_volunteers(
     *,
     file: str = "volunteers.yaml",
     levels: Collection[str] = LEVELS,
-) -> dict[str, Volunteer]:
+) -> dict[str, ListedVolunteer]:
     """The volunteers listed in ``text`` (named ``file`` in problems)."""
     document = YamlFile(text, file)
     top = document.check(_VolunteersFile)
-    found: dict[str, Volunteer] = {}
+    found: dict[str, ListedVolunteer] = {}
     phones: dict[str, str] = {}
     known = set(known_languages)
     for key, entry in (top.volunteers if top is not None else {}).items():
@@ -92,13 +92,13 @@ def loads_volunteers(
             document.report((*path, "preferred_language"), f"unknown language code "
                             f"{preferred!r}{did_you_mean(preferred, known)}")
         if KEY_PATTERN.fullmatch(key) and entry.name and phone and spoken:
-            found[key] = Volunteer(key, entry.name, phone, spoken, preferred)
+            found[key] = ListedVolunteer(key, entry.name, phone, spoken, preferred)
     if document.problems:
         raise ScheduleError(sorted(document.problems, key=lambda problem: problem.line or 0))
     return found
 
 
-def languages_spoken(volunteers: Mapping[str, Volunteer]) -> dict[str, frozenset[str]]:
+def languages_spoken(volunteers: Mapping[str, ListedVolunteer]) -> dict[str, frozenset[str]]:
     """Key to the codes she speaks: what :func:`schedules.validation.validate` and the
     schedule loaders take as ``volunteers``."""
     return {key: volunteer.speaks for key, volunteer in volunteers.items()}

@@ -42,7 +42,7 @@ def week() -> str:
     grid = None
     with helpline.db.unit_of_work() as uow:
         try:
-            schedule = helpline.shifts.load(uow)
+            schedule = helpline.shifts.current(uow)
         except ScheduleError as error:
             schedule, problem = None, str(error)
         names = uow.volunteers.names_by_key()

@@ -97,7 +97,7 @@ def language(language: str) -> str:
     monday = parse_iso_week(week)
     dates = [monday + timedelta(days=d) for d in range(7)]
     with helpline.db.unit_of_work() as uow:
-        schedule = _schedule_or_empty(helpline.shifts.load(uow))
+        schedule = _schedule_or_empty(helpline.shifts.current(uow))
         people = uow.volunteers.listing(active_only=True)
         names = uow.volunteers.names_by_key()
     speakers = [v for v in people if language in v.speaks()]
@@ -161,7 +161,7 @@ def edit(language: str) -> BaseResponse:
                             week=request.form.get("week") or None))
     with helpline.db.unit_of_work() as uow:
         texts = uow.schedule.texts()
-        schedule = _schedule_or_empty(helpline.shifts.load(uow))
+        schedule = _schedule_or_empty(helpline.shifts.current(uow))
         volunteers = {v.key: v for v in uow.volunteers.all()}
         try:
             new, summary = _apply(texts, schedule, action, language, volunteers)

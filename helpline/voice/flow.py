@@ -50,6 +50,8 @@ class CallEvents(Protocol):
 
 @dataclass(kw_only=True, eq=False)
 class CallFlow:
+    """The steps of a helpline call, one method a use case (see the module docstring)."""
+
     catalog: Catalog
     availability: Availability
     states: CallStates
@@ -58,7 +60,6 @@ class CallFlow:
     settings: Settings
     clock: Clock
     events: CallEvents | None = None
-
 
     # -- the caller's leg -------------------------------------------------------
 

@@ -29,6 +29,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(kw_only=True, eq=False)
 class CallReports:
+    """The volunteers' side of the call flow's events (:class:`~helpline.voice.flow.CallEvents`)."""
+
     db: Database
     availability: Availability
     counters: Counters

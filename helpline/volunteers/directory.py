@@ -9,7 +9,7 @@ from collections.abc import Mapping
 
 from helpline.store.models import Volunteer, VolunteerLanguage
 from helpline.store.unit_of_work import UnitOfWork
-from schedules.model import Volunteer as ListedVolunteer
+from schedules.model import ListedVolunteer
 
 
 def upsert_volunteers(

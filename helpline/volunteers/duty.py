@@ -37,6 +37,8 @@ Reply = tuple[str, bool]  # the SMS to send back, and whether her presence chang
 
 @dataclass(kw_only=True, eq=False)
 class Duty:
+    """A volunteer's SMS commands, one use case each, answered in her language."""
+
     db: Database
     availability: Availability
     counters: Counters

@@ -37,6 +37,8 @@ class SmsSender(Protocol):
 
 @dataclass(kw_only=True, eq=False)
 class Messages:
+    """SMS to volunteers, queued with the use case's changes."""
+
     jobs: JobQueue
     clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 

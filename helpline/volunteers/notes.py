@@ -26,6 +26,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(kw_only=True, eq=False)
 class Notes:
+    """The after-call topic: asked by SMS, answered with one digit."""
+
     counters: Counters
     messages: Messages
     timetable: Timetable

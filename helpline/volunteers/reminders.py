@@ -15,6 +15,8 @@ from helpline.volunteers.timetable import Timetable
 
 @dataclass(kw_only=True, eq=False)
 class Reminders:
+    """What the tick does for volunteers every minute."""
+
     timetable: Timetable
     counters: Counters
     messages: Messages
