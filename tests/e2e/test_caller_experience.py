@@ -25,6 +25,16 @@ def not_today() -> str:
     return DAYS[(today + 3) % 7]
 
 
+def closing_on_another_day(app: Flask, webhooks: Webhooks, code: str) -> tuple[str, ET.Element]:
+    """The only volunteer for ``code`` is on shift 10:00-14:00 on another weekday than
+    today; a caller in ``code`` now: that weekday, and the closing words she hears."""
+    add_volunteer(app, "only", "+4791000019", [code], on_shift=False)
+    day = not_today()
+    weekly_shift(app, "only", [code], f"{day} 10:00-14:00")
+    call = CallWalk(webhooks, CALLER)
+    return day, call.press(call.incoming(), digits_of(app, code))
+
+
 def test_menu_every_language_in_its_own_voice_and_interruptible(
     app: Flask, webhooks: Webhooks
 ) -> None:
@@ -119,11 +129,7 @@ def test_fallback_declined_hears_opening_hours(app: Flask, webhooks: Webhooks) -
 def test_hours_spoken_by_the_local_voice_name_the_days_in_the_local_language(
     app: Flask, webhooks: Webhooks
 ) -> None:
-    add_volunteer(app, "amina", "+4791000013", ["so"], on_shift=False)
-    day = not_today()
-    weekly_shift(app, "amina", ["so"], f"{day} 10:00-14:00")
-    call = CallWalk(webhooks, CALLER)
-    closing = call.press(call.incoming(), digits_of(app, "so"))
+    day, closing = closing_on_another_day(app, webhooks, "so")
     [hours] = [el for el in closing.iter("Say") if "10:00–14:00" in (el.text or "")]
     assert hours.attrib["language"] == "nb-NO"  # Somali has no Twilio voice
     norwegian_days = {"mon": "mandag", "tue": "tirsdag", "wed": "onsdag", "thu": "torsdag",
@@ -134,11 +140,7 @@ def test_hours_spoken_by_the_local_voice_name_the_days_in_the_local_language(
 def test_nobody_on_shift_hears_opening_hours_in_her_language(
     app: Flask, webhooks: Webhooks
 ) -> None:
-    add_volunteer(app, "fatima", "+4791000011", ["ar"], on_shift=False)
-    day = not_today()
-    weekly_shift(app, "fatima", ["ar"], f"{day} 10:00-14:00")
-    call = CallWalk(webhooks, CALLER)
-    closing = call.press(call.incoming(), digits_of(app, "ar"))
+    day, closing = closing_on_another_day(app, webhooks, "ar")
     says = [el for el in closing.iter("Say")]
     assert all(el.attrib.get("language") == "arb" for el in says), "all of it in Arabic"
     arabic_days = {"mon": "الاثنين", "tue": "الثلاثاء", "wed": "الأربعاء", "thu": "الخميس",
