@@ -37,9 +37,8 @@ def test_answered_call(app: Flask, webhooks: Webhooks, two_somali: tuple[int, in
     dial = dial_doc.find("./Dial")
     assert dial is not None
     assert dial.attrib["callerId"] == HELPLINE_NUMBER  # the volunteer never sees the caller
-    child, screening, rung = call.screen(dial_doc)
+    rung, accepted = call.volunteer_accepts(dial_doc)
     assert rung in {"+4791000001", "+4791000002"}
-    accepted = call.volunteer_presses(screening, child, "1")
     assert accepted.find("./Hangup") is None  # an open document: Twilio bridges the call
     goodbye = call.dial_ends(dial_doc, "completed", duration=300, bridged=True)
     assert ends_with_words_or_handover(goodbye)
@@ -65,8 +64,7 @@ def test_first_volunteer_does_not_answer_second_accepts(
     second_dial = call.dial_ends(first_dial, "no-answer")
     assert sorted(dialled(first_dial) + dialled(second_dial)) == ["+4791000001", "+4791000002"]
     assert spoken(second_dial), "the caller hears an update, not silence"
-    child, screening, _ = call.screen(second_dial)
-    call.volunteer_presses(screening, child, "1")
+    call.volunteer_accepts(second_dial)
     call.dial_ends(second_dial, "completed", duration=120, bridged=True)
     call.hangs_up(duration=200)
 
@@ -212,8 +210,7 @@ def test_caller_gone_before_the_bridge_is_not_counted_answered(
 ) -> None:
     call = CallWalk(webhooks, CALLER)
     dial_doc = call.press(call.incoming(), digits_of(app, "so"))
-    child, screening, _ = call.screen(dial_doc)
-    call.volunteer_presses(screening, child, "1")
+    call.volunteer_accepts(dial_doc)
     # she hung up while the volunteer heard "connecting you now": no bridge
     call.dial_ends(dial_doc, "completed", duration=3, bridged=False)
     call.hangs_up(duration=25)

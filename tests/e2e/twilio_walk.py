@@ -84,6 +84,12 @@ class CallWalk:
         assert_never_records(reply.twiml)
         return child, reply.twiml, (number.text or "").strip()
 
+    def volunteer_accepts(self, doc: ET.Element, number_index: int = 0) -> tuple[str, ET.Element]:
+        """The volunteer rung at ``number_index`` picks up and presses 1: her number, and
+        the document her leg gets then."""
+        child, screening, rung = self.screen(doc, number_index)
+        return rung, self.volunteer_presses(screening, child, "1")
+
     def volunteer_presses(self, screening: ET.Element, child: str, digits: str) -> ET.Element:
         gather = screening.find("./Gather")
         assert gather is not None
