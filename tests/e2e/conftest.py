@@ -11,10 +11,11 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from helpline.app import create_app
-from helpline.bootstrap import from_app
+from helpline.bootstrap import Helpline, from_app
 from helpline.jobs.worker import SimpleHelplineWorker
 from helpline.settings import Settings
 from helpline.sim.webhook import Webhooks
+from helpline.startup import load_demo
 from helpline.state.connection import blocking_client
 from helpline.state.keys import QUEUE
 from helpline.store.models import Base
@@ -59,6 +60,13 @@ def built_app(config: Mapping[str, Any]) -> Iterator[Flask]:
     assert_no_caller_number_kept(app)
     assert_every_key_is_registered(app)
     helpline.close()
+
+
+def load_demo_data(helpline: Helpline) -> None:
+    """The example volunteers and schedules (``schedules/examples``) in the database."""
+    with helpline.db.unit_of_work() as uow:
+        load_demo(helpline, uow)
+        uow.commit()
 
 
 @pytest.fixture

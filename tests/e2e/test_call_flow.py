@@ -12,9 +12,10 @@ from helpline.bootstrap import from_app
 from helpline.settings import Settings
 from helpline.sim.webhook import Webhooks
 from tests.support import add_volunteer, digits_of, records, sync
+from tests.unit.voice.twiml_shape import ends_with_words_or_handover, spoken
 
 from .conftest import HELPLINE_NUMBER, webhooks_for
-from .twilio_walk import CallWalk, ends_with_words_or_handover, spoken
+from .twilio_walk import CallWalk, dialled
 
 CALLER = "+4798765432"
 
@@ -36,9 +37,8 @@ def test_answered_call(app: Flask, webhooks: Webhooks, two_somali: tuple[int, in
     dial = dial_doc.find("./Dial")
     assert dial is not None
     assert dial.attrib["callerId"] == HELPLINE_NUMBER  # the volunteer never sees the caller
-    child, screening, rung = call.screen(dial_doc)
+    rung, accepted = call.volunteer_accepts(dial_doc)
     assert rung in {"+4791000001", "+4791000002"}
-    accepted = call.volunteer_presses(screening, child, "1")
     assert accepted.find("./Hangup") is None  # an open document: Twilio bridges the call
     goodbye = call.dial_ends(dial_doc, "completed", duration=300, bridged=True)
     assert ends_with_words_or_handover(goodbye)
@@ -61,13 +61,10 @@ def test_first_volunteer_does_not_answer_second_accepts(
 ) -> None:
     call = CallWalk(webhooks, CALLER)
     first_dial = call.press(call.incoming(), digits_of(app, "so"))
-    first_number = first_dial.find("./Dial/Number").text  # type: ignore[union-attr]
     second_dial = call.dial_ends(first_dial, "no-answer")
-    second_number = second_dial.find("./Dial/Number").text  # type: ignore[union-attr]
-    assert second_number != first_number
+    assert sorted(dialled(first_dial) + dialled(second_dial)) == ["+4791000001", "+4791000002"]
     assert spoken(second_dial), "the caller hears an update, not silence"
-    child, screening, _ = call.screen(second_dial)
-    call.volunteer_presses(screening, child, "1")
+    call.volunteer_accepts(second_dial)
     call.dial_ends(second_dial, "completed", duration=120, bridged=True)
     call.hangs_up(duration=200)
 
@@ -82,12 +79,17 @@ def test_volunteer_declines_in_screening(
 ) -> None:
     call = CallWalk(webhooks, CALLER)
     first_dial = call.press(call.incoming(), digits_of(app, "so"))
-    child, screening, _ = call.screen(first_dial)
+    child, screening, first_rung = call.screen(first_dial)
     declined = call.volunteer_presses(screening, child, "2")
-    assert declined.find("./Hangup") is not None
-    # Twilio reports "completed" for a declined screening: it must not count as answered
+    assert [el.tag for el in declined] == ["Say", "Hangup"]  # told so, then hung up on
+    # Twilio reports "completed" for a declined screening: it must not count as answered,
+    # so the other Somali volunteer is rung next
     second_dial = call.dial_ends(first_dial, "completed", duration=5, bridged=False)
-    assert second_dial.find("./Dial") is not None
+    [second_rung] = dialled(second_dial)
+    assert {first_rung, second_rung} == {"+4791000001", "+4791000002"}
+    call.hangs_up(duration=40)  # she gives up while the second one rings
+    [record] = records(app)
+    assert (record.outcome, record.tries, record.volunteer_id) == ("abandoned", 2, None)
 
 
 def test_nobody_on_shift(app: Flask, webhooks: Webhooks) -> None:
@@ -108,10 +110,14 @@ def test_nobody_on_shift(app: Flask, webhooks: Webhooks) -> None:
 def test_direct_number_skips_the_menu(
     app: Flask, webhooks: Webhooks, two_somali: tuple[int, int]
 ) -> None:
-    call = CallWalk(webhooks, CALLER, to="+4722000017")
+    call = CallWalk(webhooks, CALLER, to="+4722000017")  # the Somali number
     doc = call.incoming()
     assert doc.find("./Gather") is None
-    assert doc.find("./Dial/Number") is not None
+    [rung] = dialled(doc)
+    assert rung in {"+4791000001", "+4791000002"}
+    call.hangs_up(duration=20)
+    [record] = records(app)
+    assert record.language == "so"
 
 
 def test_unknown_digits_replay_the_menu_then_local_language(
@@ -121,12 +127,13 @@ def test_unknown_digits_replay_the_menu_then_local_language(
     sync(app)
     call = CallWalk(webhooks, CALLER)
     doc = call.incoming()
+    apology = from_app(app).catalog.local.prompt("menu_invalid")
     for _ in range(2):
         doc = call.press(doc, "99")
-        assert doc.find("./Gather") is not None, "the menu is replayed"
+        assert [el.tag for el in doc] == ["Gather", "Redirect"], "the menu is replayed"
+        assert spoken(doc)[0] == apology
     doc = call.no_input(doc)  # third time: nothing pressed
-    number = doc.find("./Dial/Number")
-    assert number is not None and number.text == "+4791000005"
+    assert dialled(doc) == ["+4791000005"]
 
 
 def test_forged_signature_is_refused_and_changes_nothing(
@@ -153,7 +160,7 @@ def test_replayed_webhooks_reserve_once_and_write_once(
     call.incoming()  # Twilio retried
     first = call.press(menu, digits_of(app, "so"))
     again = call.press(menu, digits_of(app, "so"))
-    assert first.find("./Dial/Number").text == again.find("./Dial/Number").text  # type: ignore[union-attr]
+    assert len(dialled(first)) == 1 and dialled(again) == dialled(first)
     availability = from_app(app).availability
     states = [availability.state(v).value for v in two_somali]
     assert sorted(states) == ["free", "ringing"]
@@ -184,12 +191,12 @@ def test_simultaneous_ringing_first_to_accept_gets_the_call(
     sync(app)
     call = CallWalk(webhooks_for(app), CALLER)
     dial_doc = call.press(call.incoming(), digits_of(app, "so"))
-    assert len(dial_doc.findall("./Dial/Number")) == 2
+    assert sorted(dialled(dial_doc)) == ["+4791000001", "+4791000002"]
     child_a, screen_a, _ = call.screen(dial_doc, 0)
     child_b, screen_b, _ = call.screen(dial_doc, 1)
     assert call.volunteer_presses(screen_a, child_a, "1").find("./Hangup") is None
     late = call.volunteer_presses(screen_b, child_b, "1")
-    assert late.find("./Hangup") is not None  # too late: the call is taken
+    assert [el.tag for el in late] == ["Say", "Hangup"]  # too late: the call is taken
     availability = from_app(app).availability
     assert sorted(availability.state(v).value for v in (first, second)) == ["free", "on_call"]
     call.dial_ends(dial_doc, "completed", duration=60, bridged=True)
@@ -203,8 +210,7 @@ def test_caller_gone_before_the_bridge_is_not_counted_answered(
 ) -> None:
     call = CallWalk(webhooks, CALLER)
     dial_doc = call.press(call.incoming(), digits_of(app, "so"))
-    child, screening, _ = call.screen(dial_doc)
-    call.volunteer_presses(screening, child, "1")
+    call.volunteer_accepts(dial_doc)
     # she hung up while the volunteer heard "connecting you now": no bridge
     call.dial_ends(dial_doc, "completed", duration=3, bridged=False)
     call.hangs_up(duration=25)

@@ -12,9 +12,10 @@ from flask import Flask
 from helpline.bootstrap import from_app
 from helpline.sim.webhook import Webhooks
 from tests.support import add_volunteer, digits_of, records, sync, weekly_shift
+from tests.unit.voice.twiml_shape import spoken
 
 from .test_call_flow import CALLER
-from .twilio_walk import CallWalk, spoken
+from .twilio_walk import CallWalk, dialled
 
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
@@ -22,6 +23,16 @@ DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 def not_today() -> str:
     today = datetime.now(ZoneInfo("Europe/Oslo")).weekday()
     return DAYS[(today + 3) % 7]
+
+
+def closing_on_another_day(app: Flask, webhooks: Webhooks, code: str) -> tuple[str, ET.Element]:
+    """The only volunteer for ``code`` is on shift 10:00-14:00 on another weekday than
+    today; a caller in ``code`` now: that weekday, and the closing words she hears."""
+    add_volunteer(app, "only", "+4791000019", [code], on_shift=False)
+    day = not_today()
+    weekly_shift(app, "only", [code], f"{day} 10:00-14:00")
+    call = CallWalk(webhooks, CALLER)
+    return day, call.press(call.incoming(), digits_of(app, code))
 
 
 def test_menu_every_language_in_its_own_voice_and_interruptible(
@@ -49,12 +60,13 @@ def test_wrong_code_twice_then_right(app: Flask, webhooks: Webhooks) -> None:
     sync(app)
     call = CallWalk(webhooks, CALLER)
     doc = call.incoming()
+    apology = from_app(app).catalog.local.prompt("menu_invalid")
     for wrong in ("99", "00"):
         doc = call.press(doc, wrong)
-        assert doc.find("./Gather") is not None
-        assert spoken(doc)[0], "an apology comes first"
+        assert [el.tag for el in doc] == ["Gather", "Redirect"], "the menu is replayed"
+        assert spoken(doc)[0] == apology, "an apology comes first"
     doc = call.press(doc, digits_of(app, "ar"))
-    assert (doc.find("./Dial/Number").text or "") == "+4791000011"  # type: ignore[union-attr]
+    assert dialled(doc) == ["+4791000011"]
 
 
 def test_no_input_at_all_goes_to_a_local_volunteer(app: Flask, webhooks: Webhooks) -> None:
@@ -64,7 +76,7 @@ def test_no_input_at_all_goes_to_a_local_volunteer(app: Flask, webhooks: Webhook
     doc = call.incoming()
     for _ in range(3):
         doc = call.no_input(doc)
-    assert (doc.find("./Dial/Number").text or "") == "+4791000012"  # type: ignore[union-attr]
+    assert dialled(doc) == ["+4791000012"]
 
 
 def test_no_input_and_nobody_at_all_ends_with_words(app: Flask, webhooks: Webhooks) -> None:
@@ -86,9 +98,8 @@ def test_nobody_in_her_language_fallback_accepted(app: Flask, webhooks: Webhooks
     gather = offer.find("./Gather")
     assert gather is not None and gather.attrib["numDigits"] == "1"
     dial_doc = call.press(offer, "1")
-    assert (dial_doc.find("./Dial/Number").text or "") == "+4791000011"  # type: ignore[union-attr]
-    child, screening, _ = call.screen(dial_doc)
-    call.volunteer_presses(screening, child, "1")
+    assert dialled(dial_doc) == ["+4791000011"]
+    call.volunteer_accepts(dial_doc)
     call.dial_ends(dial_doc, "completed", duration=200, bridged=True)
     call.hangs_up(260)
     [record] = records(app)
@@ -109,14 +120,26 @@ def test_fallback_declined_hears_opening_hours(app: Flask, webhooks: Webhooks) -
     assert closing[-1].tag == "Hangup"
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "CallFlow._closing words the hours in the caller's language (spoken_hours(hours, 'so')), "
+    "but the opening_hours prompt of a recorded language carries a value, so it is never "
+    "played from a recording: the local voice always speaks it, in the local language, and "
+    "reads Somali weekday names inside a Norwegian sentence"))
+def test_hours_spoken_by_the_local_voice_name_the_days_in_the_local_language(
+    app: Flask, webhooks: Webhooks
+) -> None:
+    day, closing = closing_on_another_day(app, webhooks, "so")
+    [hours] = [el for el in closing.iter("Say") if "10:00–14:00" in (el.text or "")]
+    assert hours.attrib["language"] == "nb-NO"  # Somali has no Twilio voice
+    norwegian_days = {"mon": "mandag", "tue": "tirsdag", "wed": "onsdag", "thu": "torsdag",
+                      "fri": "fredag", "sat": "lørdag", "sun": "søndag"}
+    assert norwegian_days[day] in (hours.text or ""), hours.text
+
+
 def test_nobody_on_shift_hears_opening_hours_in_her_language(
     app: Flask, webhooks: Webhooks
 ) -> None:
-    add_volunteer(app, "fatima", "+4791000011", ["ar"], on_shift=False)
-    day = not_today()
-    weekly_shift(app, "fatima", ["ar"], f"{day} 10:00-14:00")
-    call = CallWalk(webhooks, CALLER)
-    closing = call.press(call.incoming(), digits_of(app, "ar"))
+    day, closing = closing_on_another_day(app, webhooks, "ar")
     says = [el for el in closing.iter("Say")]
     assert all(el.attrib.get("language") == "arb" for el in says), "all of it in Arabic"
     arabic_days = {"mon": "الاثنين", "tue": "الثلاثاء", "wed": "الأربعاء", "thu": "الخميس",
@@ -139,7 +162,7 @@ def test_all_busy_she_holds_with_updates_then_is_connected(
     first.dial_ends(first_dial, "canceled")
     first.hangs_up(15)
     dial_doc = second.post(hold.find("./Redirect").text or "")  # type: ignore[union-attr]
-    assert (dial_doc.find("./Dial/Number").text or "") == "+4791000011"  # type: ignore[union-attr]
+    assert dialled(dial_doc) == ["+4791000011"]
 
 
 def test_hold_is_bounded(app: Flask, webhooks: Webhooks) -> None:

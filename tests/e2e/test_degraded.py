@@ -10,10 +10,11 @@ from helpline.app import create_app
 from helpline.bootstrap import from_app
 from helpline.settings import Settings
 from tests.support import add_volunteer, digits_of, records, sync
+from tests.unit.voice.twiml_shape import ends_with_words_or_handover
 
 from .conftest import webhooks_for
 from .test_call_flow import CALLER
-from .twilio_walk import CallWalk, ends_with_words_or_handover
+from .twilio_walk import CallWalk
 
 DUTY_PHONE = "+4722999999"
 DEAD_REDIS = "redis://127.0.0.1:1/0"

@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
 
 import pytest
+
+DEADLINE_SECONDS = 60
+RECORDS_WANTED = 3  # calls the service has finished and written down
+BANNER_END = "Calls are arriving"
 
 
 def free_port() -> int:
@@ -19,32 +29,111 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+class Output:
+    """The demo's output, read line by line as it comes; :meth:`wait_for` blocks until a
+    line holds a text (or the output ends), without polling."""
+
+    def __init__(self, stream: Iterator[str]) -> None:
+        self.lines: list[str] = []
+        self._changed = threading.Condition()
+        self._ended = False
+        self._reader = threading.Thread(target=self._read, args=(stream,), daemon=True)
+        self._reader.start()
+
+    def _read(self, stream: Iterator[str]) -> None:
+        for line in stream:
+            with self._changed:
+                self.lines.append(line)
+                self._changed.notify_all()
+        with self._changed:
+            self._ended = True
+            self._changed.notify_all()
+
+    def wait_for(self, text: str, timeout: float) -> str | None:
+        """The first line holding ``text``; None if the output ends or ``timeout`` passes."""
+        def found() -> str | None:
+            return next((line for line in self.lines if text in line), None)
+
+        with self._changed:
+            self._changed.wait_for(lambda: found() is not None or self._ended, timeout)
+            return found()
+
+    def text(self) -> str:
+        self._reader.join(timeout=DEADLINE_SECONDS)
+        return "".join(self.lines)
+
+
+def wait_until(condition: Callable[[], bool], demo: subprocess.Popen[str],
+               deadline: float) -> bool:
+    """True once ``condition`` holds; False when the demo ends first or at the deadline.
+    Between two looks it waits on the demo process itself, so an early exit is seen
+    at once."""
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        try:
+            demo.wait(timeout=0.2)
+            return condition()
+        except subprocess.TimeoutExpired:
+            pass
+    return True
+
+
+def records_in(database: Path) -> int:
+    """Call records the demo's service has written (read only; 0 before the table exists)."""
+    with closing(sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=5)) as db:
+        try:
+            return int(db.execute("SELECT count(*) FROM call_records").fetchone()[0])
+        except sqlite3.OperationalError:
+            return 0
+
+
+@contextmanager
+def running_demo(*args: str) -> Iterator[tuple[subprocess.Popen[str], Output]]:
+    """The demo in a process group of its own; ended however the test ends: Ctrl-C first,
+    so that it stops its worker and Redis, then the whole group killed."""
+    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
+    demo = subprocess.Popen(
+        [sys.executable, "-c", "from helpline.cli import main; main()", "demo", *args],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+        start_new_session=True)
+    assert demo.stdout is not None
+    try:
+        yield demo, Output(demo.stdout)
+    finally:
+        if demo.poll() is None:
+            demo.send_signal(signal.SIGINT)
+            try:
+                demo.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(demo.pid, signal.SIGKILL)
+                demo.wait()
+
+
 @pytest.mark.slow
 def test_demo_runs_and_stops_on_ctrl_c() -> None:
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
-    demo = subprocess.Popen(
-        [sys.executable, "-c", "from helpline.cli import main; main()", "demo",
-         "--port", str(port), "--speed", "60", "--calls-per-hour", "120"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
-    try:
-        deadline = time.time() + 30
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=1) as r:
-                    assert r.status == 200
-                break
-            except OSError:
-                assert time.time() < deadline, "the demo's web service did not start"
-                assert demo.poll() is None, demo.communicate()[0]
-                time.sleep(0.3)
-        time.sleep(6)  # a few simulated minutes of calls
+    with running_demo("--port", str(port), "--speed", "60", "--calls-per-hour", "120") as (
+        demo, output
+    ):
+        deadline = time.monotonic() + DEADLINE_SECONDS
+        # the banner is printed once the web service listens
+        banner = output.wait_for(BANNER_END, timeout=DEADLINE_SECONDS)
+        assert banner is not None, "".join(output.lines)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as r:
+            assert r.status == 200
+        database = output.wait_for("helpline.db", timeout=0)
+        assert database is not None
+        path = Path(re.split(r"\s+", database.strip())[1])
+        # a few simulated minutes of calls: until the service has written some down
+        assert wait_until(lambda: records_in(path) >= RECORDS_WANTED, demo, deadline), (
+            f"{records_in(path)} call records by the deadline\n" + "".join(output.lines))
         demo.send_signal(signal.SIGINT)
-        output, _ = demo.communicate(timeout=30)
-    finally:
-        if demo.poll() is None:
-            demo.kill()
-    assert demo.returncode == 0, output
-    assert f"http://127.0.0.1:{port}/coordinator/" in output
-    assert "Double-booked volunteers: 0" in output
-    assert "│ all" in output
+        demo.wait(timeout=30)
+        text = output.text()
+    assert demo.returncode == 0, text
+    assert f"http://127.0.0.1:{port}/coordinator/" in text
+    assert "Double-booked volunteers: 0" in text
+    overall = re.search(r"│ all\s+│\s+(\d+)", text)
+    assert overall is not None, text
+    assert int(overall.group(1)) >= RECORDS_WANTED  # the report counts the calls made

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 from flask import Flask
 from rq import Queue
-from rq.registry import FailedJobRegistry
+from rq.job import Job
+from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 
 from helpline.bootstrap import from_app
 from helpline.cli import main
 from helpline.jobs.tick import run_tick
+from helpline.state.jobs import DELIVER_SMS
 from helpline.state.keys import QUEUE
 from helpline.store.models import MessageStatus
 from routing.model import VolunteerState
@@ -22,7 +23,7 @@ from tests.support import add_volunteer, digits_of, messages, sync, volunteer
 from .conftest import HELPLINE_NUMBER, built_app, local_twilio, run_jobs, webhooks_for
 from .test_call_flow import CALLER
 from .twilio_api import TwilioApi
-from .twilio_walk import CallWalk
+from .twilio_walk import CallWalk, dialled
 from .volunteer_sms import sms
 
 KARI = "+4791000031"
@@ -40,6 +41,15 @@ def tick(app: Flask, now: datetime) -> Any:
 
 def minute(moment: datetime) -> datetime:
     return moment.replace(second=0, microsecond=0)
+
+
+def kari_reminded(app: Flask, twilio_api: TwilioApi, *, failures: int) -> None:
+    """Kari's shift starts in ten minutes: the tick queues her reminder, and Twilio
+    answers the first ``failures`` tries to send it with a server error."""
+    now = minute(datetime.now(UTC))
+    add_volunteer(app, "kari", KARI, ["so"], shift_start=now + timedelta(minutes=10))
+    twilio_api.fail_next = failures
+    tick(app, now)
 
 
 def test_reminder_before_a_shift_reaches_twilio(app: Flask, twilio_api: TwilioApi) -> None:
@@ -69,10 +79,7 @@ def test_reminder_before_a_shift_reaches_twilio(app: Flask, twilio_api: TwilioAp
 
 
 def test_two_server_errors_are_retried(app: Flask, twilio_api: TwilioApi) -> None:
-    now = minute(datetime.now(UTC))
-    add_volunteer(app, "kari", KARI, ["so"], shift_start=now + timedelta(minutes=10))
-    twilio_api.fail_next = 2
-    tick(app, now)
+    kari_reminded(app, twilio_api, failures=2)
     run_jobs(app)
     assert twilio_api.requests == 3
     assert len(twilio_api.sent) == 1 and twilio_api.refused == []
@@ -82,28 +89,43 @@ def test_two_server_errors_are_retried(app: Flask, twilio_api: TwilioApi) -> Non
 
 def test_retry_waits_for_its_backoff_interval(app_config: dict[str, Any], redis_client: Any,
                                               twilio_api: TwilioApi) -> None:
-    for app in built_app({**app_config, "sms_retry_intervals": [1]}):
-        now = minute(datetime.now(UTC))
-        add_volunteer(app, "kari", KARI, ["so"], shift_start=now + timedelta(minutes=10))
-        twilio_api.fail_next = 1
-        tick(app, now)
+    interval = 300
+    for app in built_app({**app_config, "sms_retry_intervals": [interval]}):
+        kari_reminded(app, twilio_api, failures=1)
+        failing_from = datetime.now(UTC)
+        run_jobs(app)
+        failed_by = datetime.now(UTC)
+        [row] = messages(app)
+        assert row.status == MessageStatus.RETRYING and twilio_api.requests == 1
+        # RQ keeps the retry in its scheduled registry, due one interval after the failure
+        scheduled = ScheduledJobRegistry(queue=Queue(QUEUE, connection=from_app(app).redis))
+        [job_id] = scheduled.get_job_ids()
+        job = Job.fetch(job_id, connection=from_app(app).redis)
+        assert (job.func_name, tuple(job.args)) == (DELIVER_SMS, (row.id,))
+        due = scheduled.get_scheduled_time(job_id)  # whole seconds
+        backoff = timedelta(seconds=interval)
+        assert failing_from.replace(microsecond=0) + backoff <= due <= failed_by + backoff
+        assert scheduled.get_jobs_to_schedule(int(due.timestamp()) - 1) == []
+        # before then, the worker and its scheduler leave it where it is
         run_jobs(app)
         [row] = messages(app)
-        assert row.status == MessageStatus.RETRYING and twilio_api.sent == []
-        time.sleep(1.2)
-        run_jobs(app)  # the scheduler puts the due retry back on the queue
+        assert row.status == MessageStatus.RETRYING and twilio_api.requests == 1
+        assert job_id in scheduled
+        # at its time it is due; moved to the queue as RQ's scheduler moves it, it is sent
+        assert scheduled.get_jobs_to_schedule(int(due.timestamp())) == [job_id]
+        scheduled.requeue(job_id)
+        run_jobs(app)
         [row] = messages(app)
-        assert row.status == MessageStatus.SENT and len(twilio_api.sent) == 1
+        assert (row.status, row.attempts) == (MessageStatus.SENT, 2)
+        assert [sent.to for sent in twilio_api.sent] == [KARI]
+        assert job_id not in scheduled
 
 
 def test_a_message_that_never_goes_through_is_visible(
     app_config: dict[str, Any], redis_client: Any, twilio_api: TwilioApi,
 ) -> None:
     for app in built_app({**app_config, "sms_max_retries": 2}):
-        now = minute(datetime.now(UTC))
-        add_volunteer(app, "kari", KARI, ["so"], shift_start=now + timedelta(minutes=10))
-        twilio_api.fail_next = 100
-        tick(app, now)
+        kari_reminded(app, twilio_api, failures=100)
         run_jobs(app)
         assert twilio_api.requests == 3  # the first try and two retries
         [row] = messages(app)
@@ -128,7 +150,7 @@ def test_missed_calls_in_a_row_pause_her_and_tell_her(
         for _ in range(2):
             call = CallWalk(webhooks, CALLER)
             dial = call.press(call.incoming(), digits_of(app, "so"))
-            assert dial.find("./Dial/Number") is not None
+            assert dialled(dial) == [KARI]
             call.dial_ends(dial, "no-answer")
             call.hangs_up(duration=30)
         # off the queue at once, before any job ran

@@ -21,10 +21,9 @@ from helpline.sim.runner import (
     in_process_app,
     settings_for_app,
 )
-from helpline.startup import load_demo
 from tests.support import records
 
-from .conftest import CALLER_NUMBERS, assert_no_caller_number_kept
+from .conftest import CALLER_NUMBERS, assert_no_caller_number_kept, load_demo_data
 
 # the service's outcomes, as the telephone network sees them
 SEEN_AS = {"answered": "answered", "no_volunteer": "no_volunteer",
@@ -37,9 +36,7 @@ def simulation(app_config: dict[str, Any], redis_client: Any) -> Iterator[Simula
     holder: list[Simulation] = []
     app = in_process_app(Settings(**app_config), lambda: holder[0].engine.now())
     helpline = from_app(app)
-    with helpline.db.unit_of_work() as uow:
-        load_demo(helpline, uow)
-        uow.commit()
+    load_demo_data(helpline)
     settings = settings_for_app(app, hours=6, seed=7, start=1_760_000_000.0,
                                 behaviour=Behaviour(calls_per_hour=12))
     sim = Simulation(settings, flask_transport(app), roster=app_roster(app))

@@ -44,6 +44,13 @@ def state(app: Flask, vid: int) -> VolunteerState:
     return from_app(app).availability.state(vid)
 
 
+def paused_for(app: Flask, vid: int, since: datetime) -> timedelta:
+    """How long from ``since`` she is paused (the database may keep naive UTC times)."""
+    until = volunteer(app, vid).paused_until
+    assert until is not None, "she is not paused"
+    return until.replace(tzinfo=until.tzinfo or UTC) - since
+
+
 def test_off_then_on_in_norwegian(app: Flask, webhooks: Webhooks, kari: int) -> None:
     assert state(app, kari) == VolunteerState.FREE
     status, [reply] = sms(webhooks, KARI, "av")
@@ -74,10 +81,7 @@ def test_pause_and_resume(app: Flask, webhooks: Webhooks, kari: int) -> None:
     before = datetime.now(UTC)
     _, [reply] = sms(webhooks, KARI, "PAUSE 30")
     assert reply.startswith("Pause til kl. ")
-    until = volunteer(app, kari).paused_until
-    assert until is not None
-    until = until.replace(tzinfo=until.tzinfo or UTC)
-    assert timedelta(minutes=29) < until - before <= timedelta(minutes=31)
+    assert timedelta(minutes=29) < paused_for(app, kari, before) <= timedelta(minutes=31)
     assert state(app, kari) == VolunteerState.PAUSED
     sms(webhooks, KARI, "on")
     assert volunteer(app, kari).paused_until is None
@@ -86,8 +90,13 @@ def test_pause_and_resume(app: Flask, webhooks: Webhooks, kari: int) -> None:
 
 def test_pause_without_minutes_uses_the_default(app: Flask, webhooks: Webhooks,
                                                 kari: int) -> None:
-    sms(webhooks, KARI, "pause")
-    assert volunteer(app, kari).paused_until is not None
+    before = datetime.now(UTC)
+    _, [reply] = sms(webhooks, KARI, "pause")
+    assert reply.startswith("Pause til kl. ")
+    assert state(app, kari) == VolunteerState.PAUSED
+    default = timedelta(minutes=from_app(app).settings.pause_default_minutes)
+    minute = timedelta(minutes=1)
+    assert default - minute < paused_for(app, kari, before) <= default + minute
 
 
 @pytest.mark.parametrize("body", ["PAUSE 0", "pause 9999"])

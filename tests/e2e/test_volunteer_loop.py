@@ -30,6 +30,17 @@ def app_config(app_config: dict[str, Any], twilio_api: TwilioApi) -> dict[str, A
     return {**local_twilio(app_config, twilio_api), "checkin_policy": "sms"}
 
 
+def whisper_heard(app: Flask, webhooks: Webhooks, code: str) -> tuple[str, str]:
+    """What the volunteer rung for a caller in ``code`` hears on picking up: the
+    ``<Say>``'s language and its words."""
+    call = CallWalk(webhooks, CALLER)
+    dial = call.press(call.incoming(), digits_of(app, code))
+    _, screening, _ = call.screen(dial)
+    say = screening.find("./Gather/Say")
+    assert say is not None
+    return say.attrib["language"], say.text or ""
+
+
 def test_reminder_on_call_whisper_note(app: Flask, webhooks: Webhooks,
                                        twilio_api: TwilioApi) -> None:
     now = datetime.now(UTC).replace(second=0, microsecond=0)
@@ -86,12 +97,8 @@ def test_reminder_on_call_whisper_note(app: Flask, webhooks: Webhooks,
 def test_whisper_names_the_language_in_norwegian_words(app: Flask, webhooks: Webhooks) -> None:
     add_volunteer(app, "kari", KARI, ["ar"], preferred="nb")
     sync(app)
-    call = CallWalk(webhooks, CALLER)
-    dial = call.press(call.incoming(), digits_of(app, "ar"))
-    _, screening, _ = call.screen(dial)
-    say = screening.find("./Gather/Say")
-    assert say is not None and say.attrib["language"] == "nb-NO"
-    assert say.text == "Samtale fra hjelpetelefonen, på arabisk. Trykk 1 for å ta imot."
+    assert whisper_heard(app, webhooks, "ar") == (
+        "nb-NO", "Samtale fra hjelpetelefonen, på arabisk. Trykk 1 for å ta imot.")
 
 
 def test_whisper_for_a_volunteer_whose_language_has_no_voice(app: Flask,
@@ -99,12 +106,8 @@ def test_whisper_for_a_volunteer_whose_language_has_no_voice(app: Flask,
     # Somali has no Twilio voice and no recording here: she hears the local language
     add_volunteer(app, "asha", ASHA, ["so"], preferred="so")
     sync(app)
-    call = CallWalk(webhooks, CALLER)
-    dial = call.press(call.incoming(), digits_of(app, "so"))
-    _, screening, _ = call.screen(dial)
-    say = screening.find("./Gather/Say")
-    assert say is not None and say.attrib["language"] == "nb-NO"
-    assert say.text == "Samtale fra hjelpetelefonen, på somali. Trykk 1 for å ta imot."
+    assert whisper_heard(app, webhooks, "so") == (
+        "nb-NO", "Samtale fra hjelpetelefonen, på somali. Trykk 1 for å ta imot.")
 
 
 def test_a_call_nobody_answered_asks_for_no_note(app: Flask, webhooks: Webhooks,

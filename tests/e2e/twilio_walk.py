@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
 from helpline.sim.webhook import Webhooks
+from tests.unit.voice.twiml_shape import assert_never_records, ends_with_words_or_handover
 
 from .conftest import CALLER_NUMBERS, HELPLINE_NUMBER
 
@@ -67,8 +68,7 @@ class CallWalk:
 
     def screen(self, doc: ET.Element, number_index: int = 0) -> tuple[str, ET.Element, str]:
         """Run the screening URL of a ``<Number>`` on the volunteer's leg."""
-        numbers = doc.findall("./Dial/Number")
-        number = numbers[number_index]
+        number = doc.findall("./Dial/Number")[number_index]
         child = new_sid()
         params = {
             "CallSid": child,
@@ -83,6 +83,12 @@ class CallWalk:
         assert reply.status == 200, reply.body
         assert_never_records(reply.twiml)
         return child, reply.twiml, (number.text or "").strip()
+
+    def volunteer_accepts(self, doc: ET.Element, number_index: int = 0) -> tuple[str, ET.Element]:
+        """The volunteer rung at ``number_index`` picks up and presses 1: her number, and
+        the document her leg gets then."""
+        child, screening, rung = self.screen(doc, number_index)
+        return rung, self.volunteer_presses(screening, child, "1")
 
     def volunteer_presses(self, screening: ET.Element, child: str, digits: str) -> ET.Element:
         gather = screening.find("./Gather")
@@ -113,26 +119,6 @@ class CallWalk:
         assert reply.status == 200, reply.body
 
 
-def assert_never_records(doc: ET.Element) -> None:
-    for element in doc.iter():
-        assert element.tag != "Record", "nothing a caller says is ever recorded"
-        assert not any(name.lower().startswith("record") for name in element.attrib), (
-            ET.tostring(element, encoding="unicode")
-        )
-
-
-def spoken(doc: ET.Element) -> list[str]:
-    return [(el.text or "") for el in doc.iter() if el.tag in {"Say", "Play"}]
-
-
-def ends_with_words_or_handover(doc: ET.Element) -> bool:
-    """Twilio would otherwise hang up silently at the end of the document."""
-    children = list(doc)
-    if not children:
-        return False
-    last = children[-1]
-    if last.tag in {"Gather", "Dial", "Redirect"}:
-        return True
-    if last.tag == "Hangup":
-        return len(children) >= 2 and children[-2].tag in {"Say", "Play"}
-    return last.tag in {"Say", "Play"}
+def dialled(doc: ET.Element) -> list[str]:
+    """The numbers the document's ``<Dial>`` rings, in order (none without a ``<Dial>``)."""
+    return [(number.text or "").strip() for number in doc.findall("./Dial/Number")]

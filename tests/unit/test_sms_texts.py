@@ -127,19 +127,16 @@ def test_each_language_gets_its_own_texts() -> None:
     assert catalog.for_language("xx").code == "nb"  # no file: the local language
 
 
-def test_a_wrong_placeholder_is_named(tmp_path: Path) -> None:
-    text = (SMS_DIR / "en.yaml").read_text(encoding="utf-8")
-    broken = tmp_path / "xx.yaml"
-    broken.write_text(text.replace("{time}.", "{tme}.", 1), encoding="utf-8")
-    with pytest.raises(SmsTextError, match="checked_in_later"):
-        read_texts(broken)
-
-
-def test_a_missing_placeholder_in_a_translation_is_named(tmp_path: Path) -> None:
-    text = (SMS_DIR / "so.yaml").read_text(encoding="utf-8")
-    broken = tmp_path / "so.yaml"
-    broken.write_text(text.replace("{count}", "3", 1), encoding="utf-8")
-    with pytest.raises(SmsTextError, match="missed_pause"):
+@pytest.mark.parametrize("source, target, old, new, text_name", [
+    ("en.yaml", "xx.yaml", "{time}.", "{tme}.", "checked_in_later"),
+    ("so.yaml", "so.yaml", "{count}", "3", "missed_pause"),
+], ids=["a wrong placeholder", "a placeholder missing in a translation"])
+def test_a_placeholder_mistake_names_the_text(tmp_path: Path, source: str, target: str,
+                                              old: str, new: str, text_name: str) -> None:
+    text = (SMS_DIR / source).read_text(encoding="utf-8")
+    broken = tmp_path / target
+    broken.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(SmsTextError, match=text_name):
         read_texts(broken)
 
 

@@ -13,12 +13,15 @@ from flask.testing import FlaskClient
 
 from helpline.accounts import create_account
 from helpline.bootstrap import from_app
-from helpline.startup import load_demo
-from helpline.store.models import Role
+from helpline.store.models import AuditEntry, Role, Volunteer
 from tests.support import sync
+
+from ..conftest import load_demo_data
 
 ADMIN = ("ingrid", "admin-password-1")
 SOMALI = ("hodan", "coordinator-pw-1")  # coordinates Somali only
+
+Post = Callable[..., Any]  # the post_form fixture
 
 CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
                   r'name="csrf_token" value="([^"]+)"')
@@ -37,10 +40,19 @@ def accounts(app: Flask) -> None:
 @pytest.fixture
 def demo(app: Flask) -> None:
     helpline = from_app(app)
-    with helpline.db.unit_of_work() as uow:
-        load_demo(helpline, uow)
-        uow.commit()
+    load_demo_data(helpline)
     sync(helpline)
+
+
+def volunteer_by_key(app: Flask, key: str) -> Volunteer | None:
+    with from_app(app).db.unit_of_work() as uow:
+        return next((v for v in uow.volunteers.all() if v.key == key), None)
+
+
+def audit_entries(app: Flask) -> list[AuditEntry]:
+    """The whole audit log, oldest first."""
+    with from_app(app).db.unit_of_work() as uow:
+        return sorted(uow.audit.page(0, 1000), key=lambda entry: entry.id)
 
 
 def csrf_of(html: str) -> str:
@@ -73,7 +85,7 @@ def as_somali(client: FlaskClient, accounts: None) -> FlaskClient:
 
 
 @pytest.fixture
-def post_form(client: FlaskClient) -> Callable[..., Any]:
+def post_form(client: FlaskClient) -> Post:
     """POST to ``path`` with the CSRF token of the page at ``page`` (default: path)."""
 
     def post(path: str, data: dict[str, str], page: str | None = None) -> Any:

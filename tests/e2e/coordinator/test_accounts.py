@@ -3,18 +3,16 @@ edit, new password, deactivate; the refusals; the audit log."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
 
 from helpline.bootstrap import from_app
-from helpline.store.models import Account, AuditEntry
+from helpline.store.models import Account
 
-from .conftest import ADMIN, SOMALI, csrf_of, login
+from .conftest import ADMIN, SOMALI, Post, audit_entries, csrf_of, login, volunteer_by_key
 
-Post = Callable[..., Any]
 NEW = "/coordinator/accounts/new"
 
 
@@ -24,11 +22,6 @@ def account(app: Flask, username: str) -> Account | None:
         if found is not None:
             found.responsible_for()  # loaded before the session closes
         return found
-
-
-def audit_entries(app: Flask) -> list[AuditEntry]:
-    with from_app(app).db.unit_of_work() as uow:
-        return sorted(uow.audit.page(0, 1000), key=lambda entry: entry.id)
 
 
 def log_out(client: FlaskClient) -> None:
@@ -67,7 +60,8 @@ def test_admin_creates_a_coordinator_who_logs_in_limited_to_her_languages(
         "name": "Leila", "phone": "+4791112234", "preferred_language": "nb",
         "lang-so": "primary"})
     assert refused.status_code == 200  # Somali is not hers
-    assert account(app, "amal") is not None
+    assert "Du er ikke ansvarlig for" in refused.get_data(as_text=True)
+    assert volunteer_by_key(app, "leila") is None
     ok = post_form("/coordinator/volunteers/new", {
         "name": "Saba", "phone": "+4791112236", "preferred_language": "nb",
         "lang-ti": "primary"})

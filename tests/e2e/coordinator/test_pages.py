@@ -3,7 +3,6 @@ through the coordinator interface, against a real database and Redis."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,19 +14,8 @@ from flask.testing import FlaskClient
 from helpline.bootstrap import from_app
 from helpline.cli import main
 from helpline.coordinator.shifts import token
-from helpline.store.models import AuditEntry, Volunteer
 
-Post = Callable[..., Any]
-
-
-def volunteer(app: Flask, key: str) -> Volunteer | None:
-    with from_app(app).db.unit_of_work() as uow:
-        return next((v for v in uow.volunteers.all() if v.key == key), None)
-
-
-def audit_entries(app: Flask) -> list[AuditEntry]:
-    with from_app(app).db.unit_of_work() as uow:
-        return uow.audit.page(0, 1000)
+from .conftest import Post, audit_entries, volunteer_by_key
 
 
 def test_admin_adds_a_volunteer(app: Flask, as_admin: FlaskClient, post_form: Post) -> None:
@@ -35,7 +23,7 @@ def test_admin_adds_a_volunteer(app: Flask, as_admin: FlaskClient, post_form: Po
         "name": "Asha Warsame", "phone": "+4791112233", "preferred_language": "nb",
         "lang-so": "primary", "lang-nb": "secondary"})
     assert response.status_code == 302
-    added = volunteer(app, "asha-warsame")
+    added = volunteer_by_key(app, "asha-warsame")
     assert added is not None and added.phone == "+4791112233"
     assert added.speaks() == {"so": "primary", "nb": "secondary"}
     page = as_admin.get("/coordinator/volunteers").get_data(as_text=True)
@@ -50,7 +38,7 @@ def test_a_phone_number_not_in_e164_is_refused(
         "name": "Asha", "phone": "91112233", "preferred_language": "nb", "lang-so": "primary"})
     assert response.status_code == 200
     assert "international form" in response.get_data(as_text=True)
-    assert volunteer(app, "asha") is None
+    assert volunteer_by_key(app, "asha") is None
 
 
 def test_a_coordinator_is_refused_on_a_language_not_hers(
@@ -60,7 +48,7 @@ def test_a_coordinator_is_refused_on_a_language_not_hers(
         "name": "Leila", "phone": "+4791112234", "preferred_language": "nb",
         "lang-ar": "primary"})
     assert "You are not responsible for Arabic" in response.get_data(as_text=True)
-    assert volunteer(app, "leila") is None
+    assert volunteer_by_key(app, "leila") is None
     # shifts of a language not hers: read only, and a forged request is refused
     page = as_somali.get("/coordinator/shifts/ar").get_data(as_text=True)
     assert "read only" in page
@@ -77,12 +65,12 @@ def test_a_coordinator_is_refused_on_a_language_not_hers(
 def test_deactivating_takes_her_off_the_router(
     app: Flask, as_admin: FlaskClient, post_form: Post, demo: None
 ) -> None:
-    amina = volunteer(app, "amina-h")
+    amina = volunteer_by_key(app, "amina-h")
     assert amina is not None
     response = post_form(f"/coordinator/volunteers/{amina.id}/active", {"active": "0"},
                          page="/coordinator/volunteers")
     assert response.status_code == 302
-    assert volunteer(app, "amina-h").active is False  # type: ignore[union-attr]
+    assert volunteer_by_key(app, "amina-h").active is False  # type: ignore[union-attr]
     assert from_app(app).availability.state(amina.id).value == "off_shift"
 
 
@@ -148,7 +136,7 @@ def test_a_new_shift_reaches_the_router_at_once(
     post_form("/coordinator/volunteers/new", {
         "name": "Naima", "phone": "+4791112299", "preferred_language": "nb",
         "lang-wo": "primary", "lang-nb": "secondary"})
-    naima = volunteer(app, "naima")
+    naima = volunteer_by_key(app, "naima")
     assert naima is not None
     response = add_shift(post_form, "wo", "naima", start.weekday(),
                          start.strftime("%H:%M"), end.strftime("%H:%M"))

@@ -46,4 +46,8 @@ def test_accepted_with_a_warning_for_an_unknown_attribute() -> None:
 
 
 def test_ssml_inside_say_is_accepted() -> None:
-    parse(doc('<Say>Hei <break time="1s"/> <prosody rate="slow">der</prosody></Say>'))
+    checked = parse(doc('<Say>Hei <break time="1s"/> <prosody rate="slow">der</prosody></Say>'))
+    [say] = checked.root
+    assert [el.tag for el in say] == ["break", "prosody"]
+    assert "".join(say.itertext()) == "Hei  der"
+    assert checked.warnings == []
