@@ -243,9 +243,12 @@ class CallFlow:
         except Exception:
             self.availability.release(key, outcome="cancelled")  # do not hold her for nothing
             raise
+        rings = tuple((vid, phones[vid]) for vid in volunteer_ids if vid in phones)
+        if not rings:  # Redis named volunteers the database no longer has: ring nobody
+            self.availability.release(key, outcome="cancelled")
+            return None
         self.states.update(ref, attempt=attempt)
         self.states.add_tried(ref, volunteer_ids)
-        rings = tuple((vid, phones[vid]) for vid in volunteer_ids if vid in phones)
         return steps.Ring(language, attempt, rings, announce)
 
     def _nobody(self, uow: UnitOfWork, ref: str, language: Language, next_attempt: int, *,
@@ -267,7 +270,10 @@ class CallFlow:
         if on_shift is None:
             on_shift = self._on_shift(uow, language)
         hours = self.shifts.hours(uow, language.code)
-        spoken = spoken_hours(hours, language.code) if hours is not None else ""
+        # A prompt with a value is never played from a recording: a language without
+        # a Twilio voice has its hours said by the local voice, in the local words.
+        speaking = language if language.say is not None else self.catalog.local
+        spoken = spoken_hours(hours, speaking.code) if hours is not None else ""
         return steps.Closing(language, on_shift, spoken or None)
 
     def _on_shift(self, uow: UnitOfWork, language: Language) -> bool:

@@ -120,11 +120,6 @@ def test_fallback_declined_hears_opening_hours(app: Flask, webhooks: Webhooks) -
     assert closing[-1].tag == "Hangup"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "CallFlow._closing words the hours in the caller's language (spoken_hours(hours, 'so')), "
-    "but the opening_hours prompt of a recorded language carries a value, so it is never "
-    "played from a recording: the local voice always speaks it, in the local language, and "
-    "reads Somali weekday names inside a Norwegian sentence"))
 def test_hours_spoken_by_the_local_voice_name_the_days_in_the_local_language(
     app: Flask, webhooks: Webhooks
 ) -> None:

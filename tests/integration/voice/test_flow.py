@@ -277,3 +277,14 @@ def test_a_call_whose_end_never_came_is_closed_once(
     outcomes = sorted(r.outcome for r in records(service))
     assert outcomes == ["answered", "no_language"]
     assert state(service, vid) != VolunteerState.ON_CALL
+
+
+def test_a_volunteer_redis_knows_and_the_database_does_not_is_never_rung(
+    service: Helpline, flow: CallFlow
+) -> None:
+    service.availability.set_volunteer(999, ["so"])  # Redis drifted from the database
+    flow.incoming(REF, "")
+    step = flow.menu_choice(REF, 1, service.catalog.get("so").digits)
+    assert isinstance(step, steps.Closing)  # words, never a <Dial> with no number
+    assert state(service, 999) == VolunteerState.FREE  # not held for nothing
+    assert service.call_states.load(REF).tried == []  # type: ignore[union-attr]
