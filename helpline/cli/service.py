@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import signal
+import sys
+
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
+from werkzeug.serving import run_simple
 
 from helpline.bootstrap import from_app
 from helpline.jobs.worker import HelplineWorker, SimpleHelplineWorker
@@ -23,12 +27,20 @@ from helpline.store.migrations import upgrade
 def serve(host: str, port: int, demo: bool) -> None:
     """Create or upgrade the database, fill the availability queue, and serve
     (Werkzeug's server: for a laptop)."""
-    added, truth = prepare(from_app(), demo=demo)
+    helpline = from_app()
+    added, truth = prepare(helpline, demo=demo)
     if added:
         click.echo(f"Loaded {added} demo volunteers and the example schedules.")
     click.echo(f"{len(truth)} volunteers on shift now.")
+    embedded = helpline.embedded_redis
+    if embedded is not None:
+        click.echo(f"Redis: an embedded server, pid {embedded.pid}, stopped with this command")
     click.echo(f"Helpline webhooks at http://{host}:{port}/voice/incoming")
-    current_app.run(host=host, port=port, threaded=True, use_reloader=False)
+    # SIGTERM ends the command as Ctrl-C does, so an embedded Redis stops with it.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    # (Flask's app.run() refuses to run inside a Flask CLI command.)
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
 db = AppGroup("db", help="Database tasks.")

@@ -1,4 +1,5 @@
-"""``helpline demo`` starts everything, serves, places calls and stops cleanly on Ctrl-C."""
+"""``helpline demo`` and ``helpline serve`` as a user runs them: they start, serve, and
+stop cleanly (Ctrl-C or SIGTERM), leaving nothing running."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
+import psutil
 import pytest
 
 DEADLINE_SECONDS = 60
@@ -89,12 +91,14 @@ def records_in(database: Path) -> int:
 
 
 @contextmanager
-def running_demo(*args: str) -> Iterator[tuple[subprocess.Popen[str], Output]]:
-    """The demo in a process group of its own; ended however the test ends: Ctrl-C first,
-    so that it stops its worker and Redis, then the whole group killed."""
-    env = {k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}}
+def running(*args: str, **env: str) -> Iterator[tuple[subprocess.Popen[str], Output]]:
+    """``helpline ARGS`` in a process group of its own, with a private database and Redis;
+    ended however the test ends: Ctrl-C first, so that it stops its worker and Redis,
+    then the whole group killed."""
+    env = {**{k: v for k, v in os.environ.items() if k not in {"REDIS_URL", "DATABASE_URL"}},
+           **env}
     demo = subprocess.Popen(
-        [sys.executable, "-c", "from helpline.cli import main; main()", "demo", *args],
+        [sys.executable, "-c", "from helpline.cli import main; main()", *args],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
         start_new_session=True)
     assert demo.stdout is not None
@@ -113,7 +117,7 @@ def running_demo(*args: str) -> Iterator[tuple[subprocess.Popen[str], Output]]:
 @pytest.mark.slow
 def test_demo_runs_and_stops_on_ctrl_c() -> None:
     port = free_port()
-    with running_demo("--port", str(port), "--speed", "60", "--calls-per-hour", "120") as (
+    with running("demo", "--port", str(port), "--speed", "60", "--calls-per-hour", "120") as (
         demo, output
     ):
         deadline = time.monotonic() + DEADLINE_SECONDS
@@ -137,3 +141,37 @@ def test_demo_runs_and_stops_on_ctrl_c() -> None:
     overall = re.search(r"│ all\s+│\s+(\d+)", text)
     assert overall is not None, text
     assert int(overall.group(1)) >= RECORDS_WANTED  # the report counts the calls made
+
+
+def ended(pid: int, timeout: float) -> bool:
+    """Whether process ``pid`` (not a child of this one) has ended within ``timeout``."""
+    try:
+        _gone, alive = psutil.wait_procs([psutil.Process(pid)], timeout=timeout)
+    except psutil.NoSuchProcess:
+        return True
+    return not alive
+
+
+@pytest.mark.slow
+def test_serve_serves_and_sigterm_stops_it_with_its_redis(tmp_path: Path) -> None:
+    port = free_port()
+    with running("serve", "--no-demo", "--port", str(port),
+                 INSTANCE_PATH=str(tmp_path / "instance")) as (serve, output):
+        assert output.wait_for("Helpline webhooks at", timeout=DEADLINE_SECONDS), output.text()
+        redis_line = output.wait_for("Redis: an embedded server", timeout=0)
+        assert redis_line is not None
+        redis_pid = int(re.search(r"pid (\d+)", redis_line).group(1))  # type: ignore[union-attr]
+        deadline = time.monotonic() + DEADLINE_SECONDS
+
+        def healthy() -> bool:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=2) as r:
+                    return r.status == 200
+            except OSError:
+                return False
+
+        assert wait_until(healthy, serve, deadline), output.text()
+        serve.send_signal(signal.SIGTERM)
+        serve.wait(timeout=30)
+    assert serve.returncode == 0, output.text()
+    assert ended(redis_pid, timeout=10), "the embedded Redis outlived the command"
