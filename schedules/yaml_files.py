@@ -16,11 +16,14 @@ and SMS texts) report mistakes the same way:
   each at the line of the offending value (a missing field: at the mapping that
   lacks it; an unknown or repeated one: at its key). Then it is checked again,
   leniently, to return what can still be read: a :data:`Droppable` value that
-  has a problem is read as None, so one mistake hides no other problem.
+  has a problem is read as None, so one mistake hides no other problem. Each
+  problem's place in the document is kept too (:meth:`YamlFile.path_of`), for a
+  caller that names the entry a problem is in.
 
-Shapes: :data:`Text` (one value, not empty), :data:`OneOrMore` (one value or a
-list of them), :data:`Entries` (a list, ``- `` lines; empty means none),
-:data:`Fields` (``name: value`` lines with names chosen by the writer).
+Shapes: :data:`Text` (one value, not empty), :data:`Flag` (``true`` or ``false``),
+:data:`OneOrMore` (one value or a list of them), :data:`Entries` (a list, ``- ``
+lines; empty means none), :data:`Fields` (``name: value`` lines with names chosen
+by the writer).
 """
 
 from __future__ import annotations
@@ -70,6 +73,7 @@ _MESSAGES = {
     "yaml_empty": "{what} is empty",
     "yaml_list": "{what} should be a list, one '- ' line per item",
     "yaml_mapping": "{what} should be a set of 'name: value' lines",
+    "yaml_flag": "{what} should be true or false",
 }
 
 
@@ -86,6 +90,8 @@ class YamlFile:
         self.file = file
         self.problems: list[Problem] = []
         self.data: Any = None
+        self._paths: dict[Problem, Path] = {}
+        self._quoted: set[tuple[int, int]] = set()
         yaml = YAML(typ="rt")
         yaml.Resolver = _TextResolver
         yaml.Constructor = _Constructor
@@ -106,6 +112,7 @@ class YamlFile:
             self.problems.append(Problem(file, None, f"this is not valid YAML: {error}"))
             return
         self._repeated: list[tuple[Any, str | None, int]] = yaml.constructor.repeated
+        self._quoted = yaml.constructor.quoted
         self._first_line = next((number for number, line in enumerate(text.splitlines(), 1)
                                  if line.strip() and not line.lstrip().startswith("#")), 1)
         if self.data is None or (isinstance(self.data, str) and not self.data.strip()):
@@ -123,7 +130,27 @@ class YamlFile:
 
     def report(self, path: Path, message: str) -> None:
         """Add a problem with the value at ``path``."""
-        self.problems.append(Problem(self.file, self.line(path), message))
+        self.problems.append(self._at(path, Problem(self.file, self.line(path), message)))
+
+    def path_of(self, problem: Problem) -> Path:
+        """Where ``problem`` (one of :attr:`problems`) is in the document: the path
+        of the value it is about (for a key given twice, of the mapping it is in);
+        ``()`` for the file as a whole, or for a problem not found here."""
+        return self._paths.get(problem, ())
+
+    def quoted(self, path: Path) -> bool:
+        """Whether the value at ``path`` is written in quotes (``"13"`` or ``'13'``),
+        for a format that asks for quotes where other YAML readers would see a
+        number. False for a value that is not there."""
+        _node, _line, steps = self._walk(path)
+        if not steps or len(steps) != len([part for part in path if part != KEY]):
+            return False  # not there
+        container, key = steps[-1]
+        if isinstance(key, int):
+            at = container.lc.item(key)
+        else:
+            at = container.lc.key(key) if path[-1] == KEY else container.lc.value(key)
+        return (at[0], at[1]) in self._quoted
 
     def parse(self, parse: Callable[[str], T], text: str, path: Path) -> T | None:
         """``parse(text)`` for the text at ``path``; None when it raises ValueError,
@@ -148,7 +175,8 @@ class YamlFile:
         except ValidationError as error:
             # On one line, an unknown field is said before a missing one (a misspelling).
             errors = sorted(error.errors(), key=lambda e: e["type"] != "extra_forbidden")
-            problems = [self._problem(details, models) for details in errors]
+            problems = [self._at(details["loc"], self._problem(details, models))
+                        for details in errors]
         finally:
             problems += self._repeats(models)
             self.problems.extend(sorted(problems, key=lambda problem: problem.line or 0))
@@ -158,6 +186,11 @@ class YamlFile:
             return None
 
     # Where values are, and what to call them
+
+    def _at(self, path: Path, problem: Problem) -> Problem:
+        """``problem``, remembered as being about the value at ``path``."""
+        self._paths.setdefault(problem, tuple(path))
+        return problem
 
     def _walk(self, path: Path) -> tuple[Any, int | None, list[tuple[Any, str | int]]]:
         """The value at ``path``, its line, and the (container, key) steps taken to
@@ -234,12 +267,14 @@ class YamlFile:
         kept) and every key that is not a name (it was left out)."""
         paths = dict(_mappings(self.data, ()))
         for mapping, key, line in self._repeated:
-            where = self._name(paths.get(id(mapping), ()), models)
+            path = paths.get(id(mapping), ())
+            where = self._name(path, models)
             if key is None:
-                yield Problem(self.file, line, f"a name in {where} should be plain text")
+                message = f"a name in {where} should be plain text"
             else:
-                yield Problem(self.file, line, f"{key!r} is given twice in {where} "
-                              f"(first on line {mapping.lc.key(key)[0] + 1})")
+                message = (f"{key!r} is given twice in {where} "
+                           f"(first on line {mapping.lc.key(key)[0] + 1})")
+            yield self._at(path, Problem(self.file, line, message))
 
 
 def load(
@@ -320,6 +355,13 @@ def _text(value: Any) -> str:
     return text
 
 
+def _flag(value: Any) -> bool:
+    word = _text(value).strip().lower()
+    if word not in ("true", "false"):
+        raise PydanticCustomError("yaml_flag", _MESSAGES["yaml_flag"])
+    return word == "true"
+
+
 def _one_or_more(value: Any) -> list[Any]:
     items = value if isinstance(value, list) else [value]
     if not items:
@@ -354,6 +396,10 @@ def parsed(parse: Callable[[str], T]) -> PlainValidator:
     and turned into a T by ``parse``, whose ValueError's message is the problem."""
     return PlainValidator(lambda value: parse(_text(value)))
 
+Flag = Annotated[bool, PlainValidator(_flag)]
+"""Yes or no, written ``true`` or ``false`` (in any case: YAML 1.2's words; ``yes``,
+``no``, ``on`` and ``off`` are not, since every value is read as the text written)."""
+
 OneOrMore = Annotated[list[T], BeforeValidator(_one_or_more)]
 """One value or a list of values (``languages: so`` or ``languages: [so, ar]``)."""
 
@@ -381,11 +427,13 @@ class _Constructor(RoundTripConstructor):
     """Round trip, recording each repeated key (mapping, key, line; the first value
     is kept, where ruamel.yaml would stop) and each key that is not a name, such as
     a list (mapping, None, line; left out). Explicitly typed values (``!!int 5``)
-    are read as their text too."""
+    are read as their text too; where a value is written in quotes is recorded
+    (line and column, from 0)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.repeated: list[tuple[Any, str | None, int]] = []
+        self.quoted: set[tuple[int, int]] = set()
 
     def check_mapping_key(
         self, node: Any, key_node: Any, mapping: Any, key: Any, value: Any
@@ -399,6 +447,8 @@ class _Constructor(RoundTripConstructor):
         return True
 
     def construct_text(self, node: Any) -> Any:
+        if node.style in ("'", '"'):
+            self.quoted.add((node.start_mark.line, node.start_mark.column))
         return self.construct_scalar(node)
 
 

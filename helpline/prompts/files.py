@@ -1,9 +1,16 @@
 """Reading and checking ``languages.yaml`` and the prompt files.
 
 This is the file format, described for the people who edit it in
-``docs/languages.md``: every mistake becomes a :class:`LanguageFileError` whose
-message names the file (and line), the entry and the problem in plain words.
-:mod:`helpline.prompts.catalog` turns what is read here into the catalog.
+``docs/languages.md``. Both files are read as every hand-written YAML file of the
+project is, by :mod:`schedules.yaml_files`: ruamel.yaml keeps each value as the
+text written (a menu code ``"05"`` or a language code ``no`` stays text), the
+shape is checked by the pydantic models below, and the checks across entries
+(codes and digits used twice, ``menu_order``, the names a prompt file must give)
+follow. Every problem of a file is found at once, each with the file, the line,
+the entry (a language code) and the problem in plain words; they are raised
+together as a :class:`LanguageFileError`. :mod:`helpline.prompts.catalog` turns
+what is read here into the catalog; :mod:`helpline.prompts.sms_texts` checks its
+texts with the helpers here.
 """
 
 from __future__ import annotations
@@ -11,50 +18,53 @@ from __future__ import annotations
 import difflib
 import re
 import string
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Annotated, Any
 
-import yaml
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainValidator,
+    ValidationInfo,
+    create_model,
+    model_validator,
+)
+
+from schedules.exceptions import did_you_mean
+from schedules.yaml_files import (
+    KEY,
+    Droppable,
+    Entries,
+    Fields,
+    Flag,
+    Text,
+    YamlFile,
+    YamlModel,
+    parsed,
+)
+from schedules.yaml_files import Path as YamlPath
 
 PROMPT_KEYS: tuple[str, ...] = (
     # the caller hears these
-    "menu_entry",
-    "greeting",
-    "menu_invalid",
-    "connecting",
-    "hold_update",
-    "all_busy",
-    "fallback_offer",
-    "nobody_on_shift",
-    "opening_hours",
-    "call_back",
-    "goodbye",
-    "emergency",
+    "menu_entry", "greeting", "menu_invalid", "connecting", "hold_update", "all_busy",
+    "fallback_offer", "nobody_on_shift", "opening_hours", "call_back", "goodbye", "emergency",
     "technical_problem",
     # the volunteer hears these, in her preferred language
-    "whisper",
-    "whisper_declined",
-    "whisper_accepted",
+    "whisper", "whisper_declined", "whisper_accepted",
 )
 
 #: The placeholders each prompt must contain (all others must contain none).
-PLACEHOLDERS: Mapping[str, frozenset[str]] = MappingProxyType(
-    {
-        "menu_entry": frozenset({"digits"}),
-        "connecting": frozenset({"language"}),
-        "fallback_offer": frozenset({"fallback"}),
-        "opening_hours": frozenset({"hours"}),
-        "whisper": frozenset({"language"}),
-    }
-)
+PLACEHOLDERS: Mapping[str, frozenset[str]] = MappingProxyType({
+    "menu_entry": frozenset({"digits"}), "connecting": frozenset({"language"}),
+    "fallback_offer": frozenset({"fallback"}), "opening_hours": frozenset({"hours"}),
+    "whisper": frozenset({"language"}),
+})
 
-_ENTRY_FIELDS = ("code", "english", "native", "native_alt", "digits", "voice", "local")
-_REQUIRED_ENTRY_FIELDS = ("code", "english", "native", "digits", "voice")
-_TOP_LEVEL_KEYS = ("languages", "menu_order")
-_PROMPT_FILE_META = ("reviewed", "reviewed_by", "notes", "names")
 _CODE_PATTERN = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 _DIGITS_PATTERN = re.compile(r"[0-9]+")
 
@@ -64,11 +74,13 @@ class LanguageFileError(Exception):
 
     The message names the file (with the line where that is known), the entry
     (a language code, or its position when it has no usable code) and the problem.
+    A file with several mistakes gives one error whose message says them all, one
+    a line; ``problems`` holds each as an error of its own, the first (whose
+    ``file``, ``line``, ``entry`` and ``problem`` this error has) first.
     """
 
-    def __init__(
-        self, file: Path | str, problem: str, *, entry: str | None = None, line: int | None = None
-    ) -> None:
+    def __init__(self, file: Path | str, problem: str, *, entry: str | None = None,
+                 line: int | None = None, more: Sequence[LanguageFileError] = ()) -> None:
         self.file = str(file)
         self.entry = entry
         self.line = line
@@ -76,7 +88,10 @@ class LanguageFileError(Exception):
         where = self.file if line is None else f"{self.file}, line {line}"
         if entry is not None:
             where = f"{where}, {entry}"
-        super().__init__(f"{where}: {problem}")
+        super().__init__("\n".join([f"{where}: {problem}", *(str(error) for error in more)]))
+        self.problems: tuple[LanguageFileError, ...] = (
+            (LanguageFileError(file, problem, entry=entry, line=line), *more) if more else (self,)
+        )
 
 
 @dataclass(frozen=True)
@@ -88,85 +103,6 @@ class SayVoice:
 
     language: str
     voice: str | None
-
-
-# --- reading YAML with line numbers -------------------------------------------------
-
-
-class _Map(dict[str, Any]):
-    """A YAML mapping that remembers the line of itself and of each of its keys."""
-
-    line: int
-    key_lines: dict[str, int]
-
-
-class _DuplicateKey(Exception):
-    def __init__(self, key: str, line: int) -> None:
-        super().__init__(key, line)
-        self.key = key
-        self.line = line
-
-
-class _Loader(yaml.SafeLoader):
-    pass
-
-
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Map:
-    loader.flatten_mapping(node)
-    result = _Map()
-    result.line = node.start_mark.line + 1
-    result.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        if not isinstance(key, str):
-            key = str(key)
-        if key in result:
-            raise _DuplicateKey(key, line)
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[key] = line
-    return result
-
-
-_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-
-
-def _read_yaml(path: Path) -> Any:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise LanguageFileError(path, "the file does not exist") from None
-    except UnicodeDecodeError:
-        raise LanguageFileError(path, "the file is not saved as UTF-8 text") from None
-    try:
-        return yaml.load(text, Loader=_Loader)  # a SafeLoader: builds plain data only
-    except _DuplicateKey as dup:
-        raise LanguageFileError(
-            path, f"{dup.key!r} is written twice; keep only one", line=dup.line
-        ) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise LanguageFileError(
-            path, f"this is not valid YAML ({problem}); check indentation and quotes", line=line
-        ) from None
-
-
-def _line(mapping: Any, key: str | None = None) -> int | None:
-    if not isinstance(mapping, _Map):
-        return None
-    if key is not None and key in mapping.key_lines:
-        return mapping.key_lines[key]
-    return mapping.line
-
-
-def _suggest(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
-# --- languages.yaml -----------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -183,285 +119,6 @@ class Entry:
     line: int | None
 
 
-def _text(path: Path, entry: _Map, key: str, label: str) -> str:
-    value = entry[key]
-    if not isinstance(value, str) or not value.strip():
-        raise LanguageFileError(
-            path, f"{key} must be a non-empty text", entry=label, line=_line(entry, key)
-        )
-    return value.strip()
-
-
-def _voice(path: Path, entry: _Map, label: str) -> SayVoice | None:
-    voice = entry["voice"]
-    line = _line(entry, "voice")
-    shape = (
-        "write either 'voice: {say: {language: nb-NO, voice: Polly.Liv}}' "
-        "or 'voice: {recorded: true}'"
-    )
-    if not isinstance(voice, dict) or len(voice) != 1 or not set(voice) <= {"say", "recorded"}:
-        raise LanguageFileError(path, f"voice has the wrong shape: {shape}", entry=label, line=line)
-    if "recorded" in voice:
-        if voice["recorded"] is not True:
-            raise LanguageFileError(
-                path,
-                "voice: recorded must be true (for a Twilio voice write 'say:' instead)",
-                entry=label,
-                line=_line(voice, "recorded") or line,
-            )
-        return None
-    say = voice["say"]
-    say_line = _line(voice, "say") or line
-    if not isinstance(say, dict):
-        raise LanguageFileError(
-            path, f"voice: say must hold language and voice: {shape}", entry=label, line=say_line
-        )
-    unknown = sorted(set(say) - {"language", "voice"})
-    if unknown:
-        raise LanguageFileError(
-            path,
-            f"voice: say has an unknown key {unknown[0]!r}; only language and voice are allowed",
-            entry=label,
-            line=say_line,
-        )
-    language = say.get("language")
-    if not isinstance(language, str) or not language.strip():
-        raise LanguageFileError(
-            path,
-            "voice: say needs a language, the Twilio <Say> language code such as nb-NO",
-            entry=label,
-            line=say_line,
-        )
-    name = say.get("voice")
-    if name is not None and (not isinstance(name, str) or not name.strip()):
-        raise LanguageFileError(
-            path,
-            "voice: say: voice must be a Twilio voice name such as Polly.Liv, or left out",
-            entry=label,
-            line=say_line,
-        )
-    language, name = language.strip(), name.strip() if name else None
-    if (
-        name is not None
-        and name.startswith("Google.")
-        and not name.startswith(f"Google.{language}-")
-    ):
-        raise LanguageFileError(
-            path,
-            f"voice: the Google voice {name} does not speak the language {language} "
-            f"(its name should start with Google.{language}-)",
-            entry=label,
-            line=say_line,
-        )
-    return SayVoice(language=language, voice=name)
-
-
-def _entry(path: Path, raw: Any, index: int) -> Entry:
-    position = f"language number {index + 1}"
-    if not isinstance(raw, _Map):
-        raise LanguageFileError(
-            path, "each language must be a block of 'key: value' lines", entry=position
-        )
-    code = raw.get("code")
-    label = f"language {code!r}" if isinstance(code, str) and code.strip() else position
-    for key in raw:
-        if key not in _ENTRY_FIELDS:
-            raise LanguageFileError(
-                path,
-                f"unknown field {key!r}{_suggest(key, _ENTRY_FIELDS)}; "
-                f"the fields are: {', '.join(_ENTRY_FIELDS)}",
-                entry=label,
-                line=_line(raw, key),
-            )
-    for key in _REQUIRED_ENTRY_FIELDS:
-        if key not in raw:
-            raise LanguageFileError(
-                path, f"the field {key!r} is missing", entry=label, line=_line(raw)
-            )
-    code = _text(path, raw, "code", label)
-    if not _CODE_PATTERN.fullmatch(code):
-        raise LanguageFileError(
-            path,
-            f"code {code!r} is not a BCP 47 language code such as 'so', 'ar' or 'fa-AF'",
-            entry=label,
-            line=_line(raw, "code"),
-        )
-    digits = raw["digits"]
-    if isinstance(digits, int) and not isinstance(digits, bool):
-        raise LanguageFileError(
-            path,
-            f'write digits in quotes, e.g. digits: "{digits}" (without quotes YAML reads '
-            "a number, and a leading 0 would change it)",
-            entry=label,
-            line=_line(raw, "digits"),
-        )
-    if not isinstance(digits, str) or not _DIGITS_PATTERN.fullmatch(digits):
-        raise LanguageFileError(
-            path,
-            f"digits must be the keys 0-9 that a caller presses, got {digits!r}",
-            entry=label,
-            line=_line(raw, "digits"),
-        )
-    local = raw.get("local", False)
-    if not isinstance(local, bool):
-        raise LanguageFileError(
-            path, "local must be true or false", entry=label, line=_line(raw, "local")
-        )
-    native_alt = _text(path, raw, "native_alt", label) if "native_alt" in raw else None
-    return Entry(
-        code=code,
-        english=_text(path, raw, "english", label),
-        native=_text(path, raw, "native", label),
-        native_alt=native_alt,
-        digits=digits,
-        say=_voice(path, raw, label),
-        local=local,
-        line=_line(raw),
-    )
-
-
-def _check_digits(path: Path, entries: list[Entry]) -> None:
-    length = len(entries[0].digits)
-    for entry in entries:
-        if len(entry.digits) != length:
-            raise LanguageFileError(
-                path,
-                f"digits {entry.digits!r} has {len(entry.digits)} digits but "
-                f"{entries[0].code!r} has {length}; every language needs the same number "
-                "of digits, so the menu knows when a caller has finished",
-                entry=f"language {entry.code!r}",
-                line=entry.line,
-            )
-    # Only one local language is in the menu at a time, so local languages may share
-    # digits with each other, but with no other language.
-    taken: dict[str, str] = {}
-    for entry in entries:
-        if entry.local:
-            continue
-        if entry.digits in taken:
-            raise LanguageFileError(
-                path,
-                f"digits {entry.digits!r} are also those of {taken[entry.digits]!r}; "
-                "each language needs its own",
-                entry=f"language {entry.code!r}",
-                line=entry.line,
-            )
-        taken[entry.digits] = entry.code
-    for entry in entries:
-        if entry.local and entry.digits in taken:
-            raise LanguageFileError(
-                path,
-                f"digits {entry.digits!r} are also those of {taken[entry.digits]!r}; "
-                "each language needs its own",
-                entry=f"language {entry.code!r}",
-                line=entry.line,
-            )
-
-
-def _menu_order(path: Path, document: _Map, entries: list[Entry]) -> list[str]:
-    order = document["menu_order"]
-    line = _line(document, "menu_order")
-    if not isinstance(order, list) or not all(isinstance(code, str) for code in order):
-        raise LanguageFileError(
-            path, "menu_order must be a list of language codes", entry="menu_order", line=line
-        )
-    known = [entry.code for entry in entries]
-    seen: set[str] = set()
-    for code in order:
-        if code not in known:
-            raise LanguageFileError(
-                path,
-                f"{code!r} is not the code of any language{_suggest(code, known)}",
-                entry="menu_order",
-                line=line,
-            )
-        if code in seen:
-            raise LanguageFileError(
-                path, f"{code!r} is listed twice", entry="menu_order", line=line
-            )
-        seen.add(code)
-    missing = [code for code in known if code not in seen]
-    if missing:
-        raise LanguageFileError(
-            path,
-            f"{', '.join(repr(code) for code in missing)} missing: every language must be "
-            "listed once",
-            entry="menu_order",
-            line=line,
-        )
-    return list(order)
-
-
-def read_languages(path: Path) -> tuple[list[Entry], list[str]]:
-    """The checked entries of ``languages.yaml`` and its ``menu_order``."""
-    document = _read_yaml(path)
-    if not isinstance(document, _Map):
-        raise LanguageFileError(
-            path, "the file must have 'languages:' and 'menu_order:' at the top"
-        )
-    for key in document:
-        if key not in _TOP_LEVEL_KEYS:
-            raise LanguageFileError(
-                path,
-                f"unknown top-level key {key!r}{_suggest(key, _TOP_LEVEL_KEYS)}; "
-                f"the file has: {', '.join(_TOP_LEVEL_KEYS)}",
-                line=_line(document, key),
-            )
-    for key in _TOP_LEVEL_KEYS:
-        if key not in document:
-            raise LanguageFileError(path, f"'{key}:' is missing at the top of the file")
-    raw_entries = document["languages"]
-    if not isinstance(raw_entries, list) or not raw_entries:
-        raise LanguageFileError(
-            path,
-            "languages must be a list of languages, each starting with '- code:'",
-            line=_line(document, "languages"),
-        )
-    entries = [_entry(path, raw, index) for index, raw in enumerate(raw_entries)]
-    codes: dict[str, Entry] = {}
-    for entry in entries:
-        if entry.code in codes:
-            raise LanguageFileError(
-                path,
-                f"the code {entry.code!r} is used twice (also on line {codes[entry.code].line})",
-                entry=f"language {entry.code!r}",
-                line=entry.line,
-            )
-        codes[entry.code] = entry
-    _check_digits(path, entries)
-    return entries, _menu_order(path, document, entries)
-
-
-# --- prompt files -------------------------------------------------------------------
-
-
-def _placeholders(path: Path, key: str, text: str, label: str, line: int | None) -> set[str]:
-    try:
-        parsed = list(string.Formatter().parse(text))
-    except ValueError:
-        raise LanguageFileError(
-            path,
-            f"{key}: a '{{' or '}}' is not closed; placeholders look like {{language}}",
-            entry=label,
-            line=line,
-        ) from None
-    found: set[str] = set()
-    for _, name, spec, conversion in parsed:
-        if name is None:
-            continue
-        if not name.isidentifier() or spec or conversion:
-            raise LanguageFileError(
-                path,
-                f"{key}: {{{name}{'!' + conversion if conversion else ''}"
-                f"{':' + spec if spec else ''}}} is not a placeholder; "
-                "placeholders look like {language}",
-                entry=label,
-                line=line,
-            )
-        found.add(name)
-    return found
-
-
 @dataclass(frozen=True)
 class PromptFile:
     """A language's prompt file, checked: its prompts, review state and names."""
@@ -471,11 +128,280 @@ class PromptFile:
     names: Mapping[str, str]
 
 
+# --- values -------------------------------------------------------------------------
+
+
+def check_placeholders(name: str, text: str, wanted: Collection[str]) -> None:
+    """Raise ValueError unless ``text`` holds exactly the placeholders ``wanted``
+    (``{language}``); ``name`` names the text in the message."""
+    look = "placeholders look like {language}"
+    try:
+        parsed_text = list(string.Formatter().parse(text))
+    except ValueError:
+        raise ValueError(f"{name}: a '{{' or '}}' is not closed; {look}") from None
+    found: set[str] = set()
+    for _, field, spec, conversion in parsed_text:
+        if field is not None and (not field.isidentifier() or spec or conversion):
+            written = field + (f"!{conversion}" if conversion else "") + (
+                f":{spec}" if spec else "")
+            raise ValueError(f"{name}: {{{written}}} is not a placeholder; {look}")
+        found.update([field] if field is not None else [])
+    missing, extra = _braced(set(wanted) - found), _braced(found - set(wanted))
+    if missing and extra:
+        raise ValueError(f"{name} must contain {missing}, not {extra}")
+    if missing:
+        raise ValueError(f"{name} must contain {missing}")
+    if extra:
+        allowed = ", ".join(f"{{{field}}}" for field in sorted(wanted)) or "none"
+        raise ValueError(f"{name} cannot contain {extra} (placeholders allowed here: {allowed})")
+
+
+def _braced(fields: Iterable[str]) -> str:
+    return _listing([f"{{{field}}}" for field in sorted(fields)])
+
+
+def _listing(words: Sequence[str]) -> str:
+    """``'a'``, ``'a' and 'b'``, ``'a', 'b' and 'c'``."""
+    return f"{', '.join(words[:-1])} and {words[-1]}" if len(words) > 1 else "".join(words)
+
+
+def _code(text: str) -> str:
+    if not _CODE_PATTERN.fullmatch(code := text.strip()):
+        raise ValueError(f"code {code!r} is not a BCP 47 language code such as 'so', 'ar' or "
+                         "'fa-AF'")
+    return code
+
+
+def _digits(value: Any) -> str:
+    if isinstance(value, str) and _DIGITS_PATTERN.fullmatch(value):
+        return value
+    got = repr(value) if isinstance(value, str) else "a list" if isinstance(value, list) else (
+        "a set of fields")
+    raise ValueError(f"digits must be the keys 0-9 that a caller presses, got {got}")
+
+
+def _recorded(text: str) -> bool:
+    if text.strip().lower() != "true":
+        raise ValueError("voice: recorded must be true (for a Twilio voice write 'say:' instead)")
+    return True
+
+
+def _prompt(text: str, info: ValidationInfo) -> str:
+    """A prompt (the field it is read for) with exactly its placeholders; spaces and
+    line breaks become one space."""
+    key = str(info.field_name)
+    check_placeholders(key, text, PLACEHOLDERS.get(key, frozenset()))
+    return " ".join(text.split())
+
+
+# --- the shape of the files -----------------------------------------------------------
+
+Name = Annotated[str, parsed(str.strip)]
+"""One value, not empty, without the spaces around it."""
+
+_SHAPE = (
+    "write either 'voice: {say: {language: nb-NO, voice: Polly.Liv}}' or 'voice: {recorded: true}'"
+)
+_REVIEWED = (
+    "'reviewed: false' (or true, once a native speaker has checked every prompt) is required"
+)
+
+
+def _one_voice(value: Any) -> Any:
+    if not isinstance(value, dict) or len(value) != 1 or not set(value) <= {"say", "recorded"}:
+        raise ValueError(f"voice has the wrong shape: {_SHAPE}")
+    return value
+
+
+def _say_block(value: Any) -> Any:
+    if not isinstance(value, dict):
+        raise ValueError(f"voice: say must hold language and voice: {_SHAPE}")
+    return value
+
+
+class _Say(YamlModel):
+    model_config = ConfigDict(title="say")
+
+    language: Name | None = None  # required, with its own message below
+    voice: Name | None = None
+
+    @model_validator(mode="after")
+    def _a_language_the_voice_speaks(self) -> _Say:
+        language, voice = self.language, self.voice or ""
+        if language is None:
+            raise ValueError("voice: say needs a language, the Twilio <Say> language code such "
+                             "as nb-NO")
+        if voice.startswith("Google.") and not voice.startswith(f"Google.{language}-"):
+            raise ValueError(f"voice: the Google voice {voice} does not speak the language "
+                             f"{language} (its name should start with Google.{language}-)")
+        return self
+
+    def as_voice(self) -> SayVoice:
+        return SayVoice(str(self.language), self.voice)
+
+
+class _Voice(YamlModel):
+    model_config = ConfigDict(title="voice")
+
+    say: Annotated[_Say, BeforeValidator(_say_block)] | None = None
+    recorded: Annotated[bool, parsed(_recorded)] | None = None
+
+
+class _Entry(YamlModel):
+    model_config = ConfigDict(title="this language")
+
+    # Each field is read on its own, so that a language with one mistake still
+    # has its code and digits compared with the others'.
+    code: Droppable[Annotated[str, parsed(_code)]]
+    english: Droppable[Name]
+    native: Droppable[Name]
+    native_alt: Droppable[Name] = None
+    digits: Droppable[Annotated[str, PlainValidator(_digits)]]
+    voice: Droppable[Annotated[_Voice, BeforeValidator(_one_voice)]]
+    local: Droppable[Flag] = False
+
+
+class _LanguagesFile(YamlModel):
+    model_config = ConfigDict(title="the file")
+
+    languages: Droppable[Entries[Droppable[_Entry]]]
+    menu_order: Droppable[Entries[Droppable[Name]]]
+
+
+class _PromptMeta(YamlModel):
+    model_config = ConfigDict(title="the file")
+
+    reviewed: Droppable[Flag] = None  # required, with its own message (_REVIEWED)
+    reviewed_by: Droppable[Name] = None
+    notes: Droppable[Text] = None
+    names: Droppable[Fields[Droppable[Name]]] = Field(None, title="the name of {key}")
+
+
+_PromptText = Droppable[Annotated[Name, AfterValidator(_prompt)]]
+_PROMPTS: dict[str, Any] = {key: (_PromptText, ...) for key in PROMPT_KEYS}
+_PromptFile = create_model("_PromptFile", __base__=_PromptMeta, **_PROMPTS)
+
+
+# --- languages.yaml -----------------------------------------------------------------
+
+
+def read_languages(path: Path) -> tuple[list[Entry], list[str]]:
+    """The checked entries of ``languages.yaml`` and its ``menu_order``; a
+    :class:`LanguageFileError` with every problem of the file."""
+    document = _document(path)
+    top = document.check(_LanguagesFile)
+    read = list(enumerate(top.languages or [])) if top is not None else []
+    if top is not None and top.languages == []:
+        document.report(("languages",), "there are no languages: write each as a block "
+                        "starting with '- code:'")
+    _check_codes(document, read)
+    _check_digits(document, read)
+    if top is not None and top.menu_order is not None:
+        every_code = len(read) > 0 and all(e is not None and e.code for _, e in read)
+        _check_menu_order(document, top.menu_order, read, every_code)
+    said = misspelt(document.data, (), _LanguagesFile)
+    for index, _ in read:
+        said |= misspelt(document.data["languages"][index], ("languages", index), _Entry)
+    _raise_problems(document, lambda at: _entry_label(document, at), said)
+    entries = [
+        Entry(e.code, e.english, e.native, e.native_alt, e.digits,
+              e.voice.say.as_voice() if e.voice.say else None, bool(e.local),
+              document.line(("languages", index)))
+        for index, e in read
+        if e is not None and e.code and e.english and e.native and e.digits and e.voice
+    ]
+    return entries, [code for code in (top.menu_order if top and top.menu_order else ()) if code]
+
+
+def _check_codes(document: YamlFile, read: list[tuple[int, _Entry | None]]) -> None:
+    first: dict[str, int] = {}
+    for index, entry in read:
+        if entry is None or entry.code is None:
+            continue
+        if entry.code in first:
+            line = document.line(("languages", first[entry.code], "code"))
+            document.report(("languages", index, "code"),
+                            f"the code {entry.code!r} is used twice (also on line {line})")
+        else:
+            first[entry.code] = index
+
+
+def _check_digits(document: YamlFile, read: list[tuple[int, _Entry | None]]) -> None:
+    with_digits = [(index, e, e.code, e.digits) for index, e in read
+                   if e is not None and e.code is not None and e.digits is not None]
+    if not with_digits:
+        return
+    _, _, first_code, first_digits = with_digits[0]
+    for index, _, _, digits in with_digits:
+        at = ("languages", index, "digits")
+        if len(digits) != len(first_digits):
+            document.report(at, f"digits {digits!r} has {len(digits)} digits but {first_code!r} "
+                            f"has {len(first_digits)}; every language needs the same number of "
+                            "digits, so the menu knows when a caller has finished")
+        if not document.quoted(at):
+            document.report(at, f'write digits in quotes, e.g. digits: "{digits}" (without quotes '
+                            "other YAML readers see a number, and a leading 0 would be lost)")
+    # Only one local language is in the menu at a time, so local languages may share
+    # digits with each other, but with no other language.
+    taken: dict[str, str] = {}
+    for local in (False, True):
+        for index, entry, code, digits in with_digits:
+            if entry.local is not local:
+                continue  # the other kind, or not known (its own problem says why)
+            if digits in taken:
+                document.report(("languages", index, "digits"), f"digits {digits!r} are also "
+                                f"those of {taken[digits]!r}; each language needs its own")
+            elif not local:
+                taken[digits] = code
+
+
+def _check_menu_order(
+    document: YamlFile, order: list[str | None], read: list[tuple[int, _Entry | None]],
+    every_code: bool,
+) -> None:
+    """Every language listed once; a code that is no language's is said only when
+    every language's code could be read (else it may be one that could not)."""
+    known = [e.code for _, e in read if e is not None and e.code is not None]
+    seen: set[str] = set()
+    for index, code in enumerate(order):
+        if code is None:
+            continue
+        if every_code and code not in known:
+            document.report(("menu_order", index), f"{code!r} is not the code of any "
+                            f"language{did_you_mean(code, known)}")
+        elif code in seen:
+            document.report(("menu_order", index), f"{code!r} is listed twice")
+        seen.add(code)
+    missing = [code for code in known if code not in seen]
+    if missing and None not in order:
+        listed = ", ".join(repr(code) for code in missing)
+        document.report(("menu_order", KEY), f"{listed} missing: every language must be listed "
+                        "once")
+
+
+def _entry_label(document: YamlFile, at: YamlPath) -> str | None:
+    """The entry a problem at ``at`` is in: "menu_order", "language 'so'" or, for a
+    language without a usable code, "language number 3"."""
+    if at[:1] == ("menu_order",):
+        return "menu_order"
+    if len(at) < 2 or at[0] != "languages" or not isinstance(at[1], int):
+        return None
+    raw = document.data["languages"][at[1]]
+    code = raw.get("code") if isinstance(raw, dict) else None
+    if isinstance(code, str) and code.strip():
+        return f"language {code.strip()!r}"
+    return f"language number {at[1] + 1}"
+
+
+# --- prompt files -------------------------------------------------------------------
+
+
 def read_prompts(
     directory: Path, entry: Entry, codes: Iterable[str], locals_: Iterable[str]
 ) -> PromptFile:
     """Read ``<directory>/<code>.yaml`` for ``entry``; ``codes`` are all the codes of
-    ``languages.yaml`` and ``locals_`` those of its local languages."""
+    ``languages.yaml`` and ``locals_`` those of its local languages. A
+    :class:`LanguageFileError` with every problem of the file."""
     path = directory / f"{entry.code}.yaml"
     label = f"language {entry.code!r}"
     if not path.is_file():
@@ -485,109 +411,87 @@ def read_prompts(
             f"{entry.code}.yaml with all its prompts",
             entry=label,
         )
-    document = _read_yaml(path)
-    if not isinstance(document, _Map):
-        raise LanguageFileError(path, "the file must be a list of 'key: text' lines", entry=label)
-    allowed = (*_PROMPT_FILE_META, *PROMPT_KEYS)
-    for key in document:
-        if key not in allowed:
-            raise LanguageFileError(
-                path,
-                f"unknown key {key!r}{_suggest(key, allowed)}",
-                entry=label,
-                line=_line(document, key),
-            )
-    missing = [key for key in PROMPT_KEYS if key not in document]
-    if missing:
-        raise LanguageFileError(
-            path,
-            f"prompt{'s' if len(missing) > 1 else ''} missing: {', '.join(missing)}",
-            entry=label,
-        )
-    reviewed = document.get("reviewed")
-    if not isinstance(reviewed, bool):
-        raise LanguageFileError(
-            path,
-            "'reviewed: false' (or true, once a native speaker has checked every prompt) "
-            "is required",
-            entry=label,
-            line=_line(document, "reviewed"),
-        )
-    for key in ("reviewed_by", "notes"):
-        if key in document and not isinstance(document[key], str):
-            raise LanguageFileError(
-                path, f"{key} must be text", entry=label, line=_line(document, key)
-            )
-    if reviewed and not str(document.get("reviewed_by", "")).strip():
-        raise LanguageFileError(
-            path,
-            "reviewed: true needs reviewed_by: who checked the prompts, and when "
-            '(e.g. reviewed_by: "Hodan A., volunteer, 2026-03")',
-            entry=label,
-            line=_line(document, "reviewed"),
-        )
-    prompts: dict[str, str] = {}
-    for key in PROMPT_KEYS:
-        text = document[key]
-        line = _line(document, key)
-        if not isinstance(text, str) or not text.strip():
-            raise LanguageFileError(path, f"{key} must be a non-empty text", entry=label, line=line)
-        found = _placeholders(path, key, text, label, line)
-        wanted = PLACEHOLDERS.get(key, frozenset())
-        for name in sorted(wanted - found):
-            raise LanguageFileError(path, f"{key} must contain {{{name}}}", entry=label, line=line)
-        for name in sorted(found - wanted):
-            allowed_here = ", ".join(f"{{{w}}}" for w in sorted(wanted)) or "none"
-            raise LanguageFileError(
-                path,
-                f"{key} cannot contain {{{name}}} (placeholders allowed here: {allowed_here})",
-                entry=label,
-                line=line,
-            )
-        prompts[key] = " ".join(text.split())
-    known = set(codes)
-    # A local language's file names every language: a volunteer who prefers it hears
-    # the caller's language named in it ("Samtale på somali").
-    required = known if entry.local else {entry.code, *locals_}
-    names = _read_names(path, document, label, known, required)
+    document = _document(path, label)
+    read = document.check(_PromptFile)
+    if read is not None and isinstance(document.data, dict):
+        if "reviewed" not in document.data:
+            document.report(("reviewed",), _REVIEWED)
+        elif read.reviewed and not read.reviewed_by:
+            document.report(("reviewed",), "reviewed: true needs reviewed_by: who checked the "
+                            'prompts, and when (e.g. reviewed_by: "Hodan A., volunteer, 2026-03")')
+        known = set(codes)
+        # A local language's file names every language: a volunteer who prefers it
+        # hears the caller's language named in it ("Samtale på somali").
+        required = known if entry.local else {entry.code, *locals_}
+        if "names" not in document.data or read.names is not None:
+            _check_names(document, read.names or {}, known, required)
+    _raise_problems(document, lambda _at: label, misspelt(document.data, (), _PromptFile))
+    if read is None:  # not reached: a file that cannot be read has a problem saying why
+        raise LanguageFileError(path, "the file cannot be read", entry=label)
+    names = {code: name for code, name in (read.names or {}).items() if name}
     return PromptFile(
-        prompts=MappingProxyType(prompts), reviewed=reviewed, names=MappingProxyType(names)
+        prompts=MappingProxyType({key: getattr(read, key) for key in PROMPT_KEYS}),
+        reviewed=bool(read.reviewed),
+        names=MappingProxyType(names),
     )
 
 
-def _read_names(
-    path: Path, document: _Map, label: str, codes: set[str], required: set[str]
-) -> dict[str, str]:
-    raw = document.get("names", {})
-    line = _line(document, "names")
-    if not isinstance(raw, dict):
-        raise LanguageFileError(
-            path, "names must be a block of 'code: name' lines", entry=label, line=line
-        )
-    names: dict[str, str] = {}
-    for code, name in raw.items():
+def _check_names(
+    document: YamlFile, names: Mapping[str, str | None], codes: set[str], required: set[str]
+) -> None:
+    for code in names:
         if code not in codes:
-            raise LanguageFileError(
-                path,
-                f"names: {code!r} is not the code of any language{_suggest(code, codes)}",
-                entry=label,
-                line=_line(raw, code) or line,
-            )
-        if not isinstance(name, str) or not name.strip():
-            raise LanguageFileError(
-                path,
-                f"names: the name of {code!r} must be a non-empty text",
-                entry=label,
-                line=_line(raw, code) or line,
-            )
-        names[code] = name.strip()
-    for code in sorted(required):
-        if code not in names:
-            raise LanguageFileError(
-                path,
-                f"names: give the name of {code!r} in this language (needed when a prompt "
-                "names it)",
-                entry=label,
-                line=line,
-            )
-    return names
+            document.report(("names", code, KEY), f"names: {code!r} is not the code of any "
+                            f"language{did_you_mean(code, codes)}")
+    missing = [repr(code) for code in sorted(required - set(names))]
+    if missing:
+        document.report(("names",), f"names: give the name of {_listing(missing)} in this "
+                        "language (needed when a prompt names it)")
+
+
+# --- reading and reporting ------------------------------------------------------------
+
+
+def _document(path: Path, entry: str | None = None) -> YamlFile:
+    try:
+        return YamlFile(path.read_text(encoding="utf-8"), str(path))
+    except (OSError, UnicodeDecodeError) as error:
+        problem = (
+            "the file does not exist" if isinstance(error, FileNotFoundError)
+            else "the file is not saved as UTF-8 text" if isinstance(error, UnicodeDecodeError)
+            else f"the file cannot be read: {error.strerror}"
+        )
+        raise LanguageFileError(path, problem, entry=entry) from None
+
+
+def misspelt(mapping: Any, at: YamlPath, model: type[YamlModel]) -> set[YamlPath]:
+    """The paths of the fields missing from ``mapping`` (at ``at`` in its file) that
+    one of its unknown keys is a misspelling of (``englsh`` for ``english``): the
+    unknown key's problem says "did you mean english?", so "needs 'english'" would
+    say the same mistake again."""
+    if not isinstance(mapping, dict):
+        return set()
+    fields = [field.alias or name for name, field in model.model_fields.items()]
+    missing = {field.lower(): field for field in fields if field not in mapping}
+    found: set[YamlPath] = set()
+    for key in mapping:
+        if key not in fields:
+            close = difflib.get_close_matches(str(key).lower(), list(missing), n=1, cutoff=0.6)
+            found.update((*at, missing[word]) for word in close)
+    return found
+
+
+def _raise_problems(
+    document: YamlFile, entry: Callable[[YamlPath], str | None], said: set[YamlPath]
+) -> None:
+    """Raise every problem of ``document`` as one error, but those at ``said`` (their
+    mistake is said by another problem)."""
+    errors = [
+        LanguageFileError(document.file, problem.message, entry=entry(at), line=problem.line)
+        for problem in sorted(document.problems, key=lambda problem: problem.line or 0)
+        if (at := document.path_of(problem)) not in said
+    ]
+    if errors:
+        first = errors[0]
+        raise LanguageFileError(document.file, first.problem, entry=first.entry,
+                                line=first.line, more=errors[1:])

@@ -5,17 +5,25 @@ carry ``reviewed`` and ``notes`` (the translator's remarks). A volunteer whose
 language has no file gets the local language's texts, and English stands in for
 the local language if it has none.
 Every file is checked when the service starts: each text present, with exactly
-its placeholders, so a translator's slip shows at once and not in an SMS.
+its placeholders, so a translator's slip shows at once and not in an SMS. The
+files are read as every hand-written YAML file of the project is, by
+:mod:`schedules.yaml_files` (each value the text written, the shape the pydantic
+models below), and every problem of every file is reported at once, each with
+its file and line (``sms/so.yaml:12: ...``).
 """
 
 from __future__ import annotations
 
-import string
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated, Any
 
-import yaml
+from pydantic import AfterValidator, ConfigDict, ValidationInfo, create_model
+
+from helpline.prompts.files import Name, check_placeholders, misspelt
+from schedules.exceptions import Problem
+from schedules.yaml_files import Droppable, Flag, Text, YamlFile, YamlModel
 
 SMS_DIR = Path(__file__).resolve().parent / "sms"
 
@@ -44,14 +52,13 @@ TEXTS: Mapping[str, frozenset[str]] = {
     "note_none": frozenset(),
 }
 
-#: The topics of the after-call note, in the order of their digits (1 = health).
-TOPICS: tuple[str, ...] = (
-    "health", "children", "work_money", "family", "authorities", "loneliness", "other",
-)
-
-
 class SmsTextError(ValueError):
-    """A mistake in an SMS text file, with the file and the text named."""
+    """Mistakes in SMS text files: ``problems`` holds each, with its file and line
+    where known; the message says them all, one a line."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("\n".join(str(problem) for problem in self.problems))
 
 
 @dataclass(frozen=True)
@@ -70,39 +77,94 @@ class SmsTexts:
         return ", ".join(f"{i} {self.topics[key]}" for i, key in enumerate(TOPICS, start=1))
 
 
-def _placeholders(text: str) -> set[str]:
-    return {name for _, name, _, _ in string.Formatter().parse(text) if name}
+# The shape of a file
+
+
+def _sms_text(text: str, info: ValidationInfo) -> str:
+    """A text (the field it is read for) with exactly its placeholders."""
+    key = str(info.field_name)
+    check_placeholders(f"the text {key!r}", text, TEXTS[key])
+    return text
+
+
+class _Topics(YamlModel):
+    """What each topic of the after-call note is called, in the order of their digits
+    (1 = health)."""
+
+    model_config = ConfigDict(title="topics")
+
+    health: Name
+    children: Name
+    work_money: Name
+    family: Name
+    authorities: Name
+    loneliness: Name
+    other: Name
+
+
+#: The topics of the after-call note, in the order of their digits (1 = health).
+TOPICS: tuple[str, ...] = tuple(_Topics.model_fields)
+
+
+class _FileBase(YamlModel):
+    model_config = ConfigDict(title="the file")
+
+    reviewed: Droppable[Flag] = None
+    notes: Droppable[Text] = None
+    topics: Droppable[_Topics]
+
+
+_SmsText = Droppable[Annotated[Name, AfterValidator(_sms_text)]]
+_TEXTS: dict[str, Any] = {key: (_SmsText, ...) for key in TEXTS}
+_SmsFile = create_model("_SmsFile", __base__=_FileBase, **_TEXTS)
+
+
+# Reading
 
 
 def read_texts(path: Path) -> SmsTexts:
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(document, dict):
-        raise SmsTextError(f"{path}: expected 'name: text' lines")
-    unknown = set(document) - set(TEXTS) - {"topics", "reviewed", "notes"}
-    if unknown:
-        raise SmsTextError(f"{path}: unknown text(s): {', '.join(sorted(unknown))}")
-    texts: dict[str, str] = {}
-    for key, wanted in TEXTS.items():
-        value = document.get(key)
-        if not isinstance(value, str) or not value.strip():
-            raise SmsTextError(f"{path}: the text {key!r} is missing")
-        if _placeholders(value) != wanted:
-            need = ", ".join(f"{{{n}}}" for n in sorted(wanted)) or "no {placeholders}"
-            raise SmsTextError(f"{path}: the text {key!r} must have {need}")
-        texts[key] = value.strip()
-    topics = document.get("topics")
-    if not isinstance(topics, dict) or set(topics) != set(TOPICS):
-        raise SmsTextError(f"{path}: 'topics' must name exactly: {', '.join(TOPICS)}")
-    return SmsTexts(path.stem, texts, {k: str(v) for k, v in topics.items()})
+    """The texts of the file at ``path``; :class:`SmsTextError` with every problem
+    of the file."""
+    try:
+        document = YamlFile(path.read_text(encoding="utf-8"), str(path))
+    except UnicodeDecodeError:
+        raise SmsTextError([Problem(str(path), None, "the file is not UTF-8 text")]) from None
+    except OSError as error:
+        problem = Problem(str(path), None, f"cannot read the file: {error.strerror}")
+        raise SmsTextError([problem]) from None
+    read = document.check(_SmsFile)
+    if read is None or document.problems:
+        data = document.data if isinstance(document.data, dict) else {}
+        said = misspelt(data, (), _SmsFile) | misspelt(data.get("topics"), ("topics",), _Topics)
+        raise SmsTextError(sorted(
+            (problem for problem in document.problems if document.path_of(problem) not in said),
+            key=lambda problem: problem.line or 0,
+        ))
+    return SmsTexts(
+        path.stem,
+        {key: getattr(read, key) for key in TEXTS},
+        {key: getattr(read.topics, key) for key in TOPICS},
+    )
 
 
 class SmsCatalog:
     """Every SMS text file, and the fall-back for languages without one."""
 
     def __init__(self, local: str, directory: Path = SMS_DIR) -> None:
-        self.by_code = {path.stem: read_texts(path) for path in sorted(directory.glob("*.yaml"))}
-        if "en" not in self.by_code:
-            raise SmsTextError(f"{directory}: en.yaml (the last fall-back) is missing")
+        """Read every file in ``directory``; :class:`SmsTextError` with the problems of
+        all of them at once."""
+        self.by_code: dict[str, SmsTexts] = {}
+        problems: list[Problem] = []
+        for path in sorted(directory.glob("*.yaml")):
+            try:
+                self.by_code[path.stem] = read_texts(path)
+            except SmsTextError as error:
+                problems.extend(error.problems)
+        if not (directory / "en.yaml").is_file():
+            problems.append(
+                Problem(str(directory), None, "en.yaml (the last fall-back) is missing"))
+        if problems:
+            raise SmsTextError(problems)
         self.local = self.by_code.get(local, self.by_code["en"])
 
     def for_language(self, code: str | None) -> SmsTexts:

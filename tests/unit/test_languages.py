@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import string
 import unicodedata
 from pathlib import Path
 
 import pytest
-import yaml
+from ruamel.yaml import YAML
 
 from helpline.prompts.catalog import (
     DEFAULT_PROMPTS_DIR,
@@ -44,6 +45,15 @@ NATIVE_SCRIPTS = {
     "ko": "HANGUL",
     "sr": "CYRILLIC",
 }
+
+
+def plain_yaml() -> YAML:
+    """YAML as other tools read it (YAML 1.2 types), written in the order given."""
+    yaml = YAML(typ="safe", pure=True)
+    yaml.allow_unicode = True
+    yaml.default_flow_style = False
+    yaml.sort_base_mapping_type_on_output = False
+    return yaml
 
 
 @pytest.fixture(scope="module")
@@ -216,7 +226,7 @@ def test_catalog_and_languages_are_immutable(catalog: Catalog) -> None:
 def test_prompt_files_use_only_simple_placeholders() -> None:
     # a literal brace would be read as a placeholder: none of the files has one
     for path in sorted(DEFAULT_PROMPTS_DIR.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = plain_yaml().load(path.read_text(encoding="utf-8"))
         for key in PROMPT_KEYS:
             names = {field for _, field, _, _ in string.Formatter().parse(data[key]) if field}
             assert names == set(PLACEHOLDERS.get(key, ())), (path.name, key)
@@ -259,7 +269,7 @@ CODES = ("nb", "da", "so", "en")
 
 
 def english_prompts() -> dict[str, object]:
-    data = yaml.safe_load((DEFAULT_PROMPTS_DIR / "en.yaml").read_text(encoding="utf-8"))
+    data = plain_yaml().load((DEFAULT_PROMPTS_DIR / "en.yaml").read_text(encoding="utf-8"))
     return {key: data[key] for key in PROMPT_KEYS}
 
 
@@ -281,8 +291,9 @@ class Files:
             self.write_prompts(code, prompt_file(code))
 
     def write_prompts(self, code: str, data: dict[str, object]) -> None:
-        text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
-        (self.prompts / f"{code}.yaml").write_text(text, encoding="utf-8")
+        text = io.StringIO()
+        plain_yaml().dump(data, text)
+        (self.prompts / f"{code}.yaml").write_text(text.getvalue(), encoding="utf-8")
 
     def edit_languages(self, old: str, new: str) -> None:
         text = self.languages.read_text(encoding="utf-8")
@@ -326,7 +337,7 @@ def test_invalid_yaml_names_the_line(files: Files) -> None:
 def test_a_key_written_twice(files: Files) -> None:
     files.edit_languages("    english: Somali\n", "    english: Somali\n    english: Somalian\n")
     error = files.error()
-    assert "'english' is written twice" in str(error)
+    assert "'english' is given twice in this language (first on line 17)" in str(error)
     assert error.line == 18
 
 
@@ -342,7 +353,7 @@ def test_duplicate_digits(files: Files) -> None:
     files.edit_languages('digits: "23"', 'digits: "13"')
     error = files.error()
     assert str(error) == (
-        f"{files.languages}, line 22, language 'en': digits '13' are also those of 'so'; "
+        f"{files.languages}, line 25, language 'en': digits '13' are also those of 'so'; "
         "each language needs its own"
     )
 
@@ -380,25 +391,25 @@ def test_missing_field(files: Files) -> None:
     files.edit_languages("    native: Soomaali\n", "")
     error = files.error()
     assert error.entry == "language 'so'"
-    assert "the field 'native' is missing" in str(error)
+    assert "this language needs 'native'" in str(error)
 
 
 def test_empty_native_name(files: Files) -> None:
     files.edit_languages("native: Soomaali", 'native: "  "')
-    assert "native must be a non-empty text" in str(files.error())
+    assert "native is empty" in str(files.error())
 
 
 def test_entry_without_code_is_named_by_position(files: Files) -> None:
     files.edit_languages("  - code: so\n", "  - cod: so\n")
     error = files.error()
     assert error.entry == "language number 3"
-    assert "unknown field 'cod' (did you mean 'code'?)" in str(error)
+    assert "unknown field 'cod' in this language (did you mean code?)" in str(error)
 
 
 def test_unknown_field_suggests_the_right_one(files: Files) -> None:
     files.edit_languages("    english: Somali\n", "    englsh: Somali\n")
     error = files.error()
-    assert "unknown field 'englsh' (did you mean 'english'?)" in str(error)
+    assert "unknown field 'englsh' in this language (did you mean english?)" in str(error)
     assert error.line == 17
 
 
@@ -414,7 +425,7 @@ def test_code_must_be_a_language_code(files: Files) -> None:
         ("{recorded: true, say: {language: so}}", "voice has the wrong shape"),
         ("{recorded: false}", "recorded must be true"),
         ("{say: {voice: Polly.Amy}}", "say needs a language"),
-        ("{say: {language: en-GB, voyce: Polly.Amy}}", "unknown key 'voyce'"),
+        ("{say: {language: en-GB, voyce: Polly.Amy}}", "unknown field 'voyce' in say"),
         ("{say: Polly.Amy}", "say must hold language and voice"),
         ("Polly.Amy", "voice has the wrong shape"),
         ("{say: {language: en-GB, voice: Google.nb-NO-Standard-A}}", "does not speak"),
@@ -457,7 +468,7 @@ def test_local_language_needs_a_twilio_voice(files: Files) -> None:
         ("[nb, da, so]", "'en' missing"),
         ("[nb, da, so, en, so]", "'so' is listed twice"),
         ("[nb, da, so, en, sv]", "'sv' is not the code of any language"),
-        ("nb", "menu_order must be a list"),
+        ("nb", "menu_order should be a list"),
     ],
 )
 def test_menu_order_lists_each_language_once(files: Files, order: str, problem: str) -> None:
@@ -475,7 +486,7 @@ def test_menu_follows_menu_order(files: Files) -> None:
 
 def test_unknown_top_level_key(files: Files) -> None:
     files.edit_languages("menu_order:", "defaults: {}\nmenu_order:")
-    assert "unknown top-level key 'defaults'" in str(files.error())
+    assert "unknown field 'defaults' in the file" in str(files.error())
 
 
 def test_missing_prompt_file(files: Files) -> None:
@@ -492,14 +503,15 @@ def test_missing_prompt(files: Files) -> None:
     files.write_prompts("so", data)
     error = files.error()
     assert error.file.endswith("so.yaml")
-    assert "prompts missing: call_back, goodbye" in str(error)
+    assert "the file needs 'call_back'" in str(error)
+    assert "the file needs 'goodbye'" in str(error)
 
 
 def test_unknown_prompt_key_suggests_the_right_one(files: Files) -> None:
     data = prompt_file("so")
     data["greting"] = "Hello"
     files.write_prompts("so", data)
-    assert "unknown key 'greting' (did you mean 'greeting'?)" in str(files.error())
+    assert "unknown field 'greting' in the file (did you mean greeting?)" in str(files.error())
 
 
 def test_missing_placeholder(files: Files) -> None:
@@ -539,7 +551,7 @@ def test_empty_prompt(files: Files) -> None:
     data = prompt_file("so")
     data["goodbye"] = ""
     files.write_prompts("so", data)
-    assert "goodbye must be a non-empty text" in str(files.error())
+    assert "goodbye is empty" in str(files.error())
 
 
 def test_reviewed_is_required(files: Files) -> None:

@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
+from ruamel.yaml import YAML
 
 from helpline.prompts.catalog import load_catalog
 from helpline.prompts.sms_texts import SMS_DIR, TEXTS, TOPICS, SmsCatalog, SmsTextError, read_texts
@@ -19,7 +19,7 @@ FILES = sorted(SMS_DIR.glob("*.yaml"))
 
 
 def _raw(path: Path) -> dict[str, object]:
-    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document = YAML(typ="safe", pure=True).load(path.read_text(encoding="utf-8"))
     assert isinstance(document, dict)
     return document
 
@@ -148,3 +148,68 @@ def test_notes_are_allowed_but_other_keys_are_not(tmp_path: Path) -> None:
     noted.write_text(text + 'remarks: "x"\n', encoding="utf-8")
     with pytest.raises(SmsTextError, match="remarks"):
         read_texts(noted)
+
+
+def line_of(text: str, start: str) -> int:
+    """The number of the first line of ``text`` that starts with ``start``."""
+    return next(n for n, line in enumerate(text.splitlines(), 1) if line.startswith(start))
+
+
+def test_a_problem_names_the_file_and_the_line(tmp_path: Path) -> None:
+    text = (SMS_DIR / "so.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "so.yaml"
+    broken.write_text(text.replace("{count}", "3", 1), encoding="utf-8")
+    with pytest.raises(SmsTextError) as caught:
+        read_texts(broken)
+    line = line_of(text, "missed_pause:")
+    assert str(caught.value) == f"{broken}:{line}: the text 'missed_pause' must contain {{count}}"
+    assert [(p.file, p.line) for p in caught.value.problems] == [(str(broken), line)]
+
+
+def test_every_problem_of_a_file_at_once(tmp_path: Path) -> None:
+    text = (SMS_DIR / "en.yaml").read_text(encoding="utf-8")
+    broken = tmp_path / "en.yaml"
+    broken.write_text(
+        text.replace("reviewed: false", "reviewed: maybe")
+        .replace("help:", "hlep:", 1)
+        .replace("{time}.", "{time.", 1)
+        .replace("  family:", "  famly:", 1)
+        .replace('note_none: "', 'note_none: "{topic} ', 1),
+        encoding="utf-8",
+    )
+    with pytest.raises(SmsTextError) as caught:
+        read_texts(broken)
+    assert [str(problem) for problem in caught.value.problems] == [
+        f"{broken}:{line_of(text, 'reviewed:')}: reviewed should be true or false",
+        f"{broken}:{line_of(text, 'help:')}: unknown field 'hlep' in the file (did you mean "
+        "help?) (expected 'reviewed', 'notes', 'topics', "
+        + ", ".join(repr(key) for key in list(TEXTS)[:-1]) + f" or {list(TEXTS)[-1]!r})",
+        f"{broken}:{line_of(text, 'checked_in_later:')}: the text 'checked_in_later': a '{{' or "
+        "'}' is not closed; placeholders look like {language}",
+        f"{broken}:{line_of(text, 'note_none:')}: the text 'note_none' cannot contain {{topic}} "
+        "(placeholders allowed here: none)",
+        f"{broken}:{line_of(text, '  family:')}: unknown field 'famly' in topics (did you mean "
+        "family?) (expected " + ", ".join(repr(key) for key in TOPICS[:-1])
+        + f" or {TOPICS[-1]!r})",
+    ]
+
+
+def test_values_are_read_as_written(tmp_path: Path) -> None:
+    text = (SMS_DIR / "en.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "en.yaml"
+    path.write_text(text.replace('  other: "other"', "  other: no"), encoding="utf-8")
+    assert read_texts(path).topics["other"] == "no"
+
+
+def test_the_catalog_reports_the_problems_of_every_file(tmp_path: Path) -> None:
+    for code, old, new in (("so", "{count}", "3"), ("nb", "{time}", "{tid}")):
+        text = (SMS_DIR / f"{code}.yaml").read_text(encoding="utf-8")
+        (tmp_path / f"{code}.yaml").write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(SmsTextError) as caught:
+        SmsCatalog("nb", directory=tmp_path)
+    assert [(Path(p.file or "").name, p.message.split(" must")[0])
+            for p in caught.value.problems] == [
+        ("nb.yaml", "the text 'checked_in_later'"),
+        ("so.yaml", "the text 'missed_pause'"),
+        (tmp_path.name, "en.yaml (the last fall-back) is missing"),
+    ]

@@ -13,6 +13,7 @@ from schedules.yaml_files import (
     Droppable,
     Entries,
     Fields,
+    Flag,
     OneOrMore,
     Text,
     YamlFile,
@@ -127,3 +128,59 @@ def test_load_gives_the_problems_in_line_order() -> None:
     read, found = load("notes: {b: x}\nlanguages: 3\n", "f", LanguagesFile)
     assert read is None
     assert found == [Problem("f", 2, "languages should be a set of 'name: value' lines")]
+
+
+def test_each_problem_keeps_where_it_is_in_the_document() -> None:
+    text = (
+        "languages:\n"
+        "  so:\n"
+        "    english: Somali\n"
+        "    digits: 1x\n"
+        "    english: again\n"
+        "  ar: {digits: '13'}\n"
+        "menu_order: so\n"
+    )
+    document = YamlFile(text, "languages.yaml")
+    document.check(LanguagesFile)
+    document.report(("menu_order",), "not in the menu")
+    assert {str(problem): document.path_of(problem) for problem in document.problems} == {
+        "languages.yaml:4: '1x' is not a menu code: write digits, like 12":
+            ("languages", "so", "digits"),
+        "languages.yaml:5: 'english' is given twice in language so (first on line 3)":
+            ("languages", "so"),
+        "languages.yaml:6: language ar needs 'english'": ("languages", "ar", "english"),
+        "languages.yaml:7: menu_order should be a list, one '- ' line per item": ("menu_order",),
+        "languages.yaml:7: not in the menu": ("menu_order",),
+    }
+    assert document.path_of(Problem("languages.yaml", 1, "not from here")) == ()
+    broken = YamlFile("a: [b\n", "x")
+    assert [broken.path_of(problem) for problem in broken.problems] == [()]
+
+
+def test_whether_a_value_is_written_in_quotes() -> None:
+    text = "a: \"13\"\nb: 13\nc: ['1', 2, \"3\"]\nd: {e: '4', f: 5}\n'g': !!str 6\nh:\n"
+    document = YamlFile(text, "x")
+    assert [document.quoted((key,)) for key in "abgh"] == [True, False, False, False]
+    assert [document.quoted(("c", index)) for index in range(3)] == [True, False, True]
+    assert document.quoted(("d", "e")) and not document.quoted(("d", "f"))
+    assert document.quoted(("g", KEY)) and not document.quoted(("a", KEY))
+    assert not document.quoted(("missing",)) and not document.quoted(("c", 7))
+    assert not document.quoted(("a", "deeper")) and not document.quoted(())
+
+
+class Settings(YamlModel):
+    model_config = ConfigDict(title="the file")
+
+    local: Droppable[Flag] = None
+    recorded: Droppable[Flag] = None
+
+
+def test_a_flag_is_true_or_false() -> None:
+    read, found = load("local: true\nrecorded: FALSE\n", "f", Settings)
+    assert read == Settings(local=True, recorded=False) and found == []
+    read, found = load("local: yes\nrecorded: [true]\n", "f", Settings)
+    assert read is not None and read.local is None and read.recorded is None
+    assert [str(problem) for problem in found] == [
+        "f:1: local should be true or false",
+        "f:2: recorded should be a single value, not a list or a set of fields",
+    ]
