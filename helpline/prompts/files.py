@@ -213,6 +213,9 @@ def _one_voice(value: Any) -> Any:
     return value
 
 
+_VOICE_NAME = re.compile(r"(Polly|Google)\.[A-Za-z0-9-]+|man|woman|alice")
+
+
 def _say_block(value: Any) -> Any:
     if not isinstance(value, dict):
         raise ValueError(f"voice: say must hold language and voice: {_SHAPE}")
@@ -231,6 +234,9 @@ class _Say(YamlModel):
         if language is None:
             raise ValueError("voice: say needs a language, the Twilio <Say> language code such "
                              "as nb-NO")
+        if voice and not _VOICE_NAME.fullmatch(voice):
+            raise ValueError(f"voice: {voice!r} is not a Twilio voice name such as Polly.Liv or "
+                             "Google.nb-NO-Standard-A; leave voice out for Twilio's default")
         if voice.startswith("Google.") and not voice.startswith(f"Google.{language}-"):
             raise ValueError(f"voice: the Google voice {voice} does not speak the language "
                              f"{language} (its name should start with Google.{language}-)")

@@ -185,3 +185,17 @@ def test_reviewed_is_required_and_true_needs_a_reviewer(tmp_path: Path) -> None:
         (1, so, 'reviewed: true needs reviewed_by: who checked the prompts, and when (e.g. '
          'reviewed_by: "Hodan A., volunteer, 2026-03")'),
     ]
+
+
+@pytest.mark.parametrize("voice", ["~", "null", "Liv", "Polly Liv", "polly.Liv"])
+def test_a_voice_name_twilio_does_not_know_is_refused(tmp_path: Path, voice: str) -> None:
+    text = LANGUAGES.replace("voice: Polly.Liv", f"voice: '{voice}'")
+    [(line, entry, problem)] = problems(tmp_path, text)
+    assert (line, entry) == (7, "language 'nb'")
+    assert problem.startswith(f"voice: {voice!r} is not a Twilio voice name")
+
+
+@pytest.mark.parametrize("voice", ["Polly.Liv", "Google.nb-NO-Standard-A", "alice"])
+def test_twilio_voice_names(tmp_path: Path, voice: str) -> None:
+    entries, _ = read_languages(write(tmp_path, LANGUAGES.replace("Polly.Liv", voice)))
+    assert entries[0].say == SayVoice("nb-NO", voice)
