@@ -64,6 +64,16 @@ def somali_volunteers(service: Helpline, count: int = 2) -> list[int]:
     return ids
 
 
+def ringing(service: Helpline, flow: CallFlow) -> int:
+    """Call REF chose Somali and its one Somali volunteer is rung; her id."""
+    somali_volunteers(service, 1)
+    flow.incoming(REF, "")
+    ring = flow.menu_choice(REF, 1, service.catalog.get("so").digits)
+    assert isinstance(ring, steps.Ring)
+    [(vid, _)] = ring.volunteers
+    return vid
+
+
 def test_a_call_comes_in_to_the_menu(service: Helpline, flow: CallFlow) -> None:
     assert flow.incoming(REF, "+4722000000") == steps.Menu(attempt=1, apologise=False)
     started = service.call_states.load(REF)
@@ -126,11 +136,7 @@ def test_no_answer_tries_the_next_and_reports_the_miss(
 def test_screening_accept_talk_and_one_record(
     service: Helpline, flow: CallFlow, events: Events, clock: FakeClock
 ) -> None:
-    somali_volunteers(service, 1)
-    flow.incoming(REF, "")
-    ring = flow.menu_choice(REF, 1, service.catalog.get("so").digits)
-    assert isinstance(ring, steps.Ring)
-    [(vid, _)] = ring.volunteers
+    vid = ringing(service, flow)
     screening = flow.screen("so", vid)
     assert screening == steps.Screening(service.catalog.get("nb"), service.catalog.get("so"))
     clock.advance(12)
@@ -151,11 +157,7 @@ def test_screening_accept_talk_and_one_record(
 
 
 def test_a_declined_screening_is_not_answered(service: Helpline, flow: CallFlow) -> None:
-    somali_volunteers(service, 1)
-    flow.incoming(REF, "")
-    ring = flow.menu_choice(REF, 1, service.catalog.get("so").digits)
-    assert isinstance(ring, steps.Ring)
-    [(vid, _)] = ring.volunteers
+    vid = ringing(service, flow)
     assert flow.screen_answer(REF, 1, vid, "2") == steps.Declined(service.catalog.get("nb"))
     # Twilio ends the <Dial> with "completed" and no bridge: nobody else is free, and the
     # one on shift was just tried, so she holds with spoken updates
@@ -168,11 +170,7 @@ def test_a_declined_screening_is_not_answered(service: Helpline, flow: CallFlow)
 
 
 def test_a_late_accept_after_the_caller_left_is_declined(service: Helpline, flow: CallFlow) -> None:
-    somali_volunteers(service, 1)
-    flow.incoming(REF, "")
-    ring = flow.menu_choice(REF, 1, service.catalog.get("so").digits)
-    assert isinstance(ring, steps.Ring)
-    [(vid, _)] = ring.volunteers
+    vid = ringing(service, flow)
     assert flow.dial_result(REF, "so", 1, "canceled", 0) == steps.Goodbye(service.catalog.get("so"))
     assert flow.screen_answer(REF, 1, vid, "1") == steps.Declined(service.catalog.get("nb"))
     assert state(service, vid) == VolunteerState.FREE
@@ -230,9 +228,7 @@ def test_a_status_for_an_unknown_call_writes_nothing(service: Helpline, flow: Ca
 def talking(make_service: Callable[..., Helpline]) -> tuple[Helpline, int]:
     """A service with a 10-minute call lease, and a volunteer who accepted call REF."""
     service = make_service(call_lease_seconds=600)
-    [vid] = somali_volunteers(service, 1)
-    service.call_flow.incoming(REF, "")
-    service.call_flow.menu_choice(REF, 1, service.catalog.get("so").digits)
+    vid = ringing(service, service.call_flow)
     assert service.call_flow.screen_answer(REF, 1, vid, "1") == steps.Accepted(
         service.catalog.get("nb"))
     return service, vid
