@@ -14,6 +14,7 @@ from flask import Flask
 
 from helpline.bootstrap import Helpline, from_app
 from helpline.store.models import CallRecord, OutboundMessage, Volunteer, VolunteerLanguage
+from helpline.store.unit_of_work import UnitOfWork
 
 ZONE = ZoneInfo("Europe/Oslo")
 START = 1_700_000_000.0
@@ -61,22 +62,15 @@ def add_volunteer(
         volunteer.languages = [VolunteerLanguage(language=code) for code in languages]
         uow.volunteers.add(volunteer)
         uow.flush()
-        codes = ", ".join(languages)
-        text = ""
         if shift_start is not None:
             local = shift_start.astimezone(ZONE)
             end = local + timedelta(hours=shift_hours)
-            text = ("timezone: Europe/Oslo\nexceptions:\n"
-                    f'  - extra: "{local:%Y-%m-%d %H:%M}-{end:%H:%M}"\n'
-                    f"    volunteer: {key}\n    languages: [{codes}]\n")
+            _own_file(helpline, uow, key, (
+                "timezone: Europe/Oslo\nexceptions:\n"
+                f'  - extra: "{local:%Y-%m-%d %H:%M}-{end:%H:%M}"\n'
+                f"    volunteer: {key}\n    languages: [{', '.join(languages)}]\n"))
         elif on_shift:
-            text = ("timezone: Europe/Oslo\nshifts:\n"
-                    f"  - volunteer: {key}\n    languages: [{codes}]\n"
-                    '    weekly: "mon-sun 00:00-24:00"\n')
-        if text:
-            texts = uow.schedule.texts()
-            texts[f"{key}.yaml"] = text
-            helpline.shifts.replace(uow, texts, actor="test")
+            _own_file(helpline, uow, key, _weekly(key, languages, "mon-sun 00:00-24:00"))
         uow.commit()
         return volunteer.id
 
@@ -85,13 +79,22 @@ def weekly_shift(target: Target, key: str, languages: list[str], weekly: str) ->
     """Give volunteer ``key`` exactly one weekly shift (``"mon 10:00-14:00"``), and sync."""
     helpline = service(target)
     with helpline.db.unit_of_work() as uow:
-        texts = uow.schedule.texts()
-        texts[f"{key}.yaml"] = ("timezone: Europe/Oslo\nshifts:\n"
-                                f"  - volunteer: {key}\n    languages: [{', '.join(languages)}]\n"
-                                f'    weekly: "{weekly}"\n')
-        helpline.shifts.replace(uow, texts, actor="test")
+        _own_file(helpline, uow, key, _weekly(key, languages, weekly))
         uow.commit()
     sync(helpline)
+
+
+def _weekly(key: str, languages: list[str], weekly: str) -> str:
+    return ("timezone: Europe/Oslo\nshifts:\n"
+            f"  - volunteer: {key}\n    languages: [{', '.join(languages)}]\n"
+            f'    weekly: "{weekly}"\n')
+
+
+def _own_file(helpline: Helpline, uow: UnitOfWork, key: str, text: str) -> None:
+    """Store ``text`` as volunteer ``key``'s own schedule file (the use case commits)."""
+    texts = uow.schedule.texts()
+    texts[f"{key}.yaml"] = text
+    helpline.shifts.replace(uow, texts, actor="test")
 
 
 def sync(target: Target, now: datetime | None = None) -> None:

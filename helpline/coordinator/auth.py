@@ -121,15 +121,17 @@ class LoginForm(FlaskForm):  # type: ignore[misc]
     password = PasswordField("password", validators=[DataRequired(), Length(max=200)])
 
 
-def _attempt_allowed(who: str, where: str) -> bool:
-    """Count one attempt; False when this minute's limit for the account name or
-    the address is passed."""
+def _hashed(value: str, purpose: str) -> str:
+    """An account name or address as the login counters keep it: a keyed hash."""
+    return keyed_hash(from_app().settings.caller_hash_secret.get_secret_value(), value,
+                      purpose=purpose)
+
+
+def _attempt_allowed(user: str, address: str) -> bool:
+    """Count one attempt of the (hashed) account name and address; False when this
+    minute's limit for either is passed."""
     helpline = from_app()
-    secret = helpline.settings.caller_hash_secret.get_secret_value()
-    user_count, address_count = helpline.counters.login_attempt(
-        keyed_hash(secret, who, purpose="login-user"),
-        keyed_hash(secret, where, purpose="login-address"),
-    )
+    user_count, address_count = helpline.counters.login_attempt(user, address)
     limit = helpline.settings.login_attempts_per_minute
     return user_count <= limit and address_count <= limit * PER_ADDRESS_FACTOR
 
@@ -140,8 +142,8 @@ def login() -> Response | str | tuple[str, int]:
     if form.validate_on_submit():
         helpline = from_app()
         who = str(form.username.data).strip().lower()
-        where = request.remote_addr or "unknown"
-        if not _attempt_allowed(who, where):
+        user = _hashed(who, "login-user")
+        if not _attempt_allowed(user, _hashed(request.remote_addr or "unknown", "login-address")):
             flash(_("Too many attempts. Wait a minute and try again."), "error")
             return render_template("coordinator/login.html", form=form), 429
         with helpline.db.unit_of_work() as uow:
@@ -150,8 +152,7 @@ def login() -> Response | str | tuple[str, int]:
                 account.last_login_at = datetime.now(UTC)
                 uow.commit()
                 login_user(User.of(account))
-                secret = helpline.settings.caller_hash_secret.get_secret_value()
-                helpline.counters.reset_login_user(keyed_hash(secret, who, purpose="login-user"))
+                helpline.counters.reset_login_user(user)
                 return redirect(safe_next(request.args.get("next")))
         flash(_("Wrong user name or password."), "error")
     return render_template("coordinator/login.html", form=form)

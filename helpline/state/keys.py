@@ -29,6 +29,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 
 from routing.keys import RoutingKeys
 
@@ -85,12 +86,13 @@ class RedisKeys:
         return any(pattern.fullmatch(key) for pattern in _patterns(self.prefix))
 
 
-def _patterns(prefix: str) -> list[re.Pattern[str]]:
+@cache
+def _patterns(prefix: str) -> tuple[re.Pattern[str], ...]:
     p = re.escape(prefix)
     part = r"[A-Za-z0-9_.-]+"
-    return [re.compile(rf"{p}:routing:{part}(:{part})?"),
+    return (re.compile(rf"{p}:routing:{part}(:{part})?"),
             re.compile(rf"{p}:call:[0-9a-f]+(:tried)?"),
             re.compile(rf"{p}:duty:(misses|note):\d+"),
             re.compile(rf"{p}:duty:reminded:\d+:\d{{12}}"),
             re.compile(rf"{p}:login:(user|addr):[0-9a-f]+"),
-            re.compile(rf"{p}:tick:\d{{12}}")]
+            re.compile(rf"{p}:tick:\d{{12}}"))
