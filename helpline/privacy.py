@@ -13,8 +13,10 @@ import logging
 import re
 
 # Anything that looks like a phone number: an optional +, then 7 or more digits,
-# allowing spaces, dots and dashes between them.
-_PHONE = re.compile(r"\+?\d(?:[\s.\-]?\d){6,}")
+# allowing spaces, dots and dashes between them (the + may be URL-encoded),
+# standing on its own: digits inside a word (a call ref such as ``94aca1234567f``,
+# a CallSid) are not a number.
+_PHONE = re.compile(r"(?<![0-9A-Za-z])(?:\+|%2[Bb])?[0-9](?:[\s.\-]?[0-9]){6,}(?![0-9A-Za-z])")
 
 
 def keyed_hash(secret: str, value: str, *, purpose: str) -> str:
@@ -26,6 +28,16 @@ def keyed_hash(secret: str, value: str, *, purpose: str) -> str:
 def call_ref(secret: str, call_sid: str) -> str:
     """The opaque reference of a call, used in Redis, URLs and the call log."""
     return keyed_hash(secret, call_sid, purpose="call")
+
+
+def ring_token(secret: str, ref: str, attempt: int, volunteer_id: int) -> str:
+    """Who a volunteer's leg is for, as Twilio sees it in the screening URL.
+
+    Neither the call ref nor the volunteer id (both kept in the call record) is
+    put in a URL Twilio logs; this keyed hash names the volunteer among those
+    the call's dial attempt holds, and means nothing anywhere else.
+    """
+    return keyed_hash(secret, f"{ref}:{attempt}:{volunteer_id}", purpose="ring")[:16]
 
 
 def redact(text: str) -> str:

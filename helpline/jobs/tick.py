@@ -8,7 +8,8 @@ minute, runs once a minute even if two cron schedulers were started by mistake.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from helpline.bootstrap import Helpline
@@ -16,38 +17,67 @@ from helpline.bootstrap import Helpline
 log = logging.getLogger(__name__)
 
 
-@dataclass(frozen=True)
+@dataclass
 class TickReport:
     ran: bool
     on_shift: int = 0
     leases_expired: int = 0
     leases_renewed: int = 0
     stale_calls_closed: int = 0
+    stale_calls_failed: int = 0
     records_flushed: int = 0
     checkins_reset: int = 0
     reminders_sent: int = 0
+    failed: list[str] = field(default_factory=list)
+    """The pieces of work that failed this run (logged; each is retried next run)."""
 
 
 def run_tick(helpline: Helpline, now: datetime | None = None) -> TickReport:
     """Reset check-ins and send reminders, apply shift starts and ends, keep the
     leases of calls in progress, free lapsed reservations, close lost calls, and
-    write spooled records."""
+    write spooled records.
+
+    Each piece runs on its own: one that fails (a service down, a bad item) is
+    logged and skipped, and never stops the others; the next run tries again.
+    """
     now = now or helpline.now()
     if not helpline.counters.claim_tick(now):
         log.info("tick for this minute already ran; skipped")
         return TickReport(ran=False)
-    with helpline.db.unit_of_work() as uow:
-        checkins_reset = helpline.reminders.settle(uow, now)
-        reminders_sent = helpline.reminders.send(uow, now)
-        uow.commit()
-    with helpline.db.unit_of_work() as uow:
-        truth = helpline.shifts.sync(uow, now)
-    flow = helpline.call_flow
-    renewed = flow.keep_alive()
-    expired = helpline.availability.expire_leases()
-    closed = flow.close_stale()
-    flushed = helpline.spool.flush()
-    report = TickReport(True, len(truth), len(expired), renewed, closed, flushed,
-                        checkins_reset, reminders_sent)
+    report = TickReport(ran=True)
+
+    def piece(name: str, work: Callable[[], None]) -> None:
+        try:
+            work()
+        except Exception:
+            log.exception("tick: %s failed; the other work goes on", name)
+            report.failed.append(name)
+
+    def reminders() -> None:
+        with helpline.db.unit_of_work() as uow:
+            report.checkins_reset = helpline.reminders.settle(uow, now)
+            report.reminders_sent = helpline.reminders.send(uow, now)
+            uow.commit()
+
+    def shifts() -> None:
+        with helpline.db.unit_of_work() as uow:
+            report.on_shift = len(helpline.shifts.sync(uow, now))
+
+    def leases() -> None:
+        report.leases_renewed = helpline.call_flow.keep_alive()
+        report.leases_expired = len(helpline.availability.expire_leases())
+
+    def stale() -> None:
+        closing = helpline.call_flow.close_stale()
+        report.stale_calls_closed, report.stale_calls_failed = closing.closed, closing.failed
+
+    def spool() -> None:
+        report.records_flushed = helpline.spool.flush()
+
+    piece("reminders", reminders)
+    piece("shifts", shifts)
+    piece("leases", leases)
+    piece("stale calls", stale)
+    piece("spool", spool)
     log.info("tick: %s", report)
     return report

@@ -3,17 +3,35 @@
 Nothing here identifies the caller: the key is a keyed hash of the CallSid, and
 the fields are a language code, timestamps, counters and volunteer ids. The
 state lives until the status callback has written the call record (or a day).
+
+A call's end is kept in two marks, so that steps arriving late or out of order
+(Twilio sends a ``<Dial>`` action and the final status in no guaranteed order)
+do nothing: ``final`` is set first, when the final status arrives, and from then
+on no step reserves anybody for the call; ``closed`` is set once its record is
+written, and the state then stays a short while as a tombstone
+(``CLOSED_TTL_SECONDS``), so a step arriving after it is known to be late.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import redis
 
 from helpline.state.keys import RedisKeys
 
+N = TypeVar("N", int, float)
+
 STATE_TTL_SECONDS = 24 * 3600
+CLOSED_TTL_SECONDS = 3600
+
+# Set ``final`` on a call's state only if the call was seen arriving.
+_MARK_FINAL = """
+if redis.call('HEXISTS', KEYS[1], 'started') == 0 then return 0 end
+redis.call('HSET', KEYS[1], 'final', '1')
+return 1
+"""
 
 
 @dataclass
@@ -30,6 +48,13 @@ class CallState:
     talk_seconds: int = 0
     ended: str | None = None  # set when the service itself ended the call with words
     unbridged: bool = False  # a volunteer accepted, but the caller was gone before the bridge
+    final: bool = False  # the final status arrived: nothing more is reserved for it
+    closed: bool = False  # its record is written; the state is only a tombstone
+
+    @property
+    def arrived(self) -> bool:
+        """The service saw the call arrive (``/voice/incoming``)."""
+        return self.started > 0
 
     @property
     def call_key(self) -> str:
@@ -47,6 +72,7 @@ class CallStates:
     def __init__(self, client: redis.Redis, keys: RedisKeys) -> None:
         self._client = client
         self._keys = keys
+        self._mark_final = client.register_script(_MARK_FINAL)
 
     def _key(self, ref: str) -> str:
         return self._keys.call(ref)
@@ -70,6 +96,22 @@ class CallStates:
         """Set ``name`` unless it is already set; True if this call set it."""
         return bool(self._client.hsetnx(self._key(ref), name, str(value)))
 
+    def mark_final(self, ref: str) -> bool:
+        """The call's final status arrived; False if the call was never seen arriving."""
+        return bool(self._mark_final(keys=[self._key(ref)]))
+
+    def is_final(self, ref: str) -> bool:
+        return bool(self._client.hexists(self._key(ref), "final"))
+
+    def close(self, ref: str) -> None:
+        """Its record is written: keep a tombstone for late steps, briefly."""
+        key = self._key(ref)
+        pipe = self._client.pipeline()
+        pipe.hset(key, mapping={"final": "1", "closed": "1"})
+        pipe.expire(key, CLOSED_TTL_SECONDS)
+        pipe.delete(self._keys.call_tried(ref))
+        pipe.execute()
+
     def add_tried(self, ref: str, volunteer_ids: list[int]) -> None:
         if volunteer_ids:
             key = self._keys.call_tried(ref)
@@ -85,13 +127,13 @@ class CallStates:
         raw, tried = pipe.execute()
         if not raw:
             return None
-        data = {k.decode(): v.decode() for k, v in raw.items()}
+        data = {k.decode(errors="replace"): v.decode(errors="replace") for k, v in raw.items()}
 
         def num(name: str) -> float | None:
-            return float(data[name]) if name in data else None
+            return _number(data.get(name), float)
 
         def whole(name: str) -> int | None:
-            return int(data[name]) if name in data else None
+            return _number(data.get(name), int)
 
         return CallState(
             ref=ref,
@@ -99,13 +141,16 @@ class CallStates:
             language=data.get("language"),
             chosen_at=num("chosen_at"),
             attempt=whole("attempt") or 0,
-            tried=sorted(int(v) for v in tried),
+            tried=sorted(v for v in (_number(t.decode(errors="replace"), int) for t in tried)
+                         if v is not None),
             answered_by=whole("answered_by"),
             answered_at=num("answered_at"),
             answered_attempt=whole("answered_attempt"),
             talk_seconds=whole("talk_seconds") or 0,
             ended=data.get("ended"),
             unbridged=data.get("unbridged") == "1",
+            final=data.get("final") == "1",
+            closed=data.get("closed") == "1",
         )
 
     def refs(self) -> list[str]:
@@ -119,3 +164,15 @@ class CallStates:
 
     def delete(self, ref: str) -> None:
         self._client.delete(self._key(ref), self._keys.call_tried(ref))
+
+
+def _number(raw: str | None, kind: type[N]) -> N | None:
+    """A field written by this module; a value it could not have written reads as
+    missing, so one bad field never stops a call from being closed."""
+    if raw is None:
+        return None
+    try:
+        value = kind(raw)
+    except ValueError:
+        return None
+    return value if 0 <= value < 2**53 else None

@@ -9,6 +9,7 @@ and the call record by the call's ref.
 
 from __future__ import annotations
 
+import hmac
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from helpline.clock import Clock
+from helpline.privacy import ring_token
 from helpline.prompts.catalog import Catalog, Language
 from helpline.prompts.hours import spoken_hours
 from helpline.settings import Settings
@@ -48,6 +50,19 @@ class CallEvents(Protocol):
     def closed(self, call_ref: str, volunteer_id: int | None, outcome: str) -> None: ...
 
 
+class CallOver(Exception):
+    """The call's final status arrived while one of its steps was running."""
+
+
+@dataclass
+class StaleReport:
+    """What :meth:`CallFlow.close_stale` did."""
+
+    closed: int = 0
+    discarded: int = 0
+    failed: int = 0
+
+
 @dataclass(kw_only=True, eq=False)
 class CallFlow:
     """The steps of a helpline call, one method a use case (see the module docstring)."""
@@ -62,17 +77,26 @@ class CallFlow:
     events: CallEvents | None = None
 
     # -- the caller's leg -------------------------------------------------------
+    #
+    # Every step after the first runs through :meth:`_step`: only a call the
+    # service saw arrive, and whose final status has not come, may reserve a
+    # volunteer. ``language_code`` is the ``lang`` of the service's own URL; when
+    # it is missing or unknown, the language she chose (or the local one) is used.
 
     def incoming(self, ref: str, to_number: str) -> steps.CallerStep:
         """A call comes in: the menu, or straight to a language for a direct number."""
         self.states.start(ref, self.clock())
         direct = self.settings.direct_numbers.get(to_number)
-        if direct is not None:
-            return self._choose(ref, self.catalog.get(direct))
-        return steps.Menu(attempt=1, apologise=False)
+        language = self._language_or_none(direct) if direct else None
+        if language is not None:
+            return self._step(ref, language.code, lambda state, _: self._choose(ref, language))
+        return self._step(ref, None, lambda state, _: steps.Menu(attempt=1, apologise=False))
 
     def menu_choice(self, ref: str, attempt: int, digits: str) -> steps.CallerStep:
         """The caller pressed (or did not press) a code in the menu."""
+        return self._step(ref, None, lambda state, _: self._menu_choice(ref, attempt, digits))
+
+    def _menu_choice(self, ref: str, attempt: int, digits: str) -> steps.CallerStep:
         language = self.catalog.by_digits(digits.strip()) if digits else None
         if language is not None:
             return self._choose(ref, language)
@@ -83,73 +107,93 @@ class CallFlow:
         return self._choose(ref, self.catalog.local)
 
     def dial_result(
-        self, ref: str, language_code: str, attempt: int, dial_status: str, duration: int,
-        bridged: bool | None = None,
+        self, ref: str, language_code: str | None, attempt: int, dial_status: str | None,
+        duration: int | None, bridged: bool | None = None,
     ) -> steps.CallerStep:
         """The ``<Dial>`` ended: after a talk, or with nobody accepting.
 
         ``bridged`` is Twilio's ``DialBridged`` when it is sent: False after a
         volunteer accepted means the caller hung up before she was put through.
         """
-        language = self.catalog.get(language_code)
-        state = self.states.load(ref)
         key = reservation_key(ref, attempt)
-        if state is not None and state.answered_attempt == attempt:
-            if bridged is False:  # accepted, but the caller was gone before the bridge
-                self.availability.release(key, outcome="cancelled")
-                self.states.update(ref, unbridged=1)
-                return steps.Goodbye(language)
-            self.availability.release(key, outcome="talked")
-            self.states.update(ref, talk_seconds=duration)
-            return steps.Goodbye(language)
-        if dial_status == "canceled":  # the caller hung up while it rang
-            self.availability.release(key, outcome="cancelled")
-            return steps.Goodbye(language)
-        missed = self.availability.release(key, outcome="missed")
-        self._report(lambda events: events.missed(missed))
-        rung = len(state.tried) if state else attempt
-        with self.db.unit_of_work() as uow:
-            if dial_status not in RETRYABLE or rung >= self.settings.max_dial_tries:
-                return self._nobody(uow, ref, language, attempt + 1,
-                                    hold_round=self.settings.hold_rounds_for(language.code))
-            return self._dial(uow, ref, language, attempt + 1, announce="hold_update")
 
-    def hold_over(self, ref: str, language_code: str, attempt: int, hold_round: int
+        def step(state: CallState, language: Language) -> steps.CallerStep:
+            if state.answered_attempt == attempt:
+                if bridged is False:  # accepted, but the caller was gone before the bridge
+                    self.availability.release(key, outcome="cancelled")
+                    self.states.update(ref, unbridged=1)
+                    return steps.Goodbye(language)
+                self.availability.release(key, outcome="talked")
+                if duration is not None:
+                    self.states.update(ref, talk_seconds=duration)
+                return steps.Goodbye(language)
+            if dial_status == "canceled":  # the caller hung up while it rang
+                self.availability.release(key, outcome="cancelled")
+                return steps.Goodbye(language)
+            missed = self.availability.release(key, outcome="missed")
+            self._report(lambda events: events.missed(missed))
+            with self.db.unit_of_work() as uow:
+                if (dial_status not in RETRYABLE
+                        or len(state.tried) >= self.settings.max_dial_tries):
+                    return self._nobody(uow, ref, language, attempt + 1,
+                                        hold_round=self.settings.hold_rounds_for(language.code))
+                return self._dial(uow, ref, language, attempt + 1, announce="hold_update")
+
+        # Late, or for a call never seen: nobody rung under this key stays held.
+        return self._step(ref, language_code, step,
+                          on_gone=lambda: self.availability.release(key, outcome="cancelled"))
+
+    def hold_over(self, ref: str, language_code: str | None, attempt: int, hold_round: int
                   ) -> steps.CallerStep:
         """After a spoken update: try the router again."""
-        language = self.catalog.get(language_code)
-        with self.db.unit_of_work() as uow:
-            return self._dial(uow, ref, language, attempt, announce="connecting",
-                              hold_round=hold_round)
+        def step(state: CallState, language: Language) -> steps.CallerStep:
+            with self.db.unit_of_work() as uow:
+                return self._dial(uow, ref, language, attempt, announce="connecting",
+                                  hold_round=hold_round)
+        return self._step(ref, language_code, step)
 
     def fallback_choice(
-        self, ref: str, language_code: str, fallback_code: str, attempt: int, digits: str
+        self, ref: str, language_code: str | None, fallback_code: str | None, attempt: int,
+        digits: str,
     ) -> steps.CallerStep:
         """She pressed 1 (or not) to be put through in a fallback language."""
-        language = self.catalog.get(language_code)
-        fallback = self.catalog.get(fallback_code)
-        with self.db.unit_of_work() as uow:
-            if digits.strip() == "1":
-                found = self._ring(uow, ref, fallback, attempt, announce="connecting")
-                if found is not None:
-                    return found
-            return self._closing(uow, ref, language)
+        def step(state: CallState, language: Language) -> steps.CallerStep:
+            fallback = self._language_or_none(fallback_code) if fallback_code else None
+            with self.db.unit_of_work() as uow:
+                if fallback is not None and digits.strip() == "1":
+                    found = self._ring(uow, ref, fallback, attempt, announce="connecting")
+                    if found is not None:
+                        return found
+                return self._closing(uow, ref, language)
+        return self._step(ref, language_code, step)
 
-    def closed(self, ref: str, language_code: str) -> steps.CallerStep:
+    def closed(self, ref: str, language_code: str | None) -> steps.CallerStep:
         """She did not take up the fallback offer."""
-        with self.db.unit_of_work() as uow:
-            return self._closing(uow, ref, self.catalog.get(language_code))
+        def step(state: CallState, language: Language) -> steps.CallerStep:
+            with self.db.unit_of_work() as uow:
+                return self._closing(uow, ref, language)
+        return self._step(ref, language_code, step)
 
-    def status(self, ref: str, call_status: str, duration: int) -> None:
-        """The caller's call is over: free whoever it held, write its one record."""
+    def status(self, ref: str, call_status: str, duration: int | None) -> None:
+        """The caller's call is over: free whoever it held, write its one record.
+
+        ``final`` is set before anything else, so a step running at the same time
+        reserves nobody (or lets go of whom it reserved: :meth:`_ring`); a call
+        never seen arriving gets no record.
+        """
+        if not self.states.mark_final(ref):
+            return  # never started here
+        self._close(ref, duration)
+
+    def _close(self, ref: str, duration: int | None) -> None:
         state = self.states.load(ref)
-        if state is None:
-            return  # already closed (a retried callback), or never started here
+        if state is None or state.closed:
+            return  # already closed (a retried callback)
         if state.attempt:
             talked = state.answered_attempt == state.attempt and not state.unbridged
             self.availability.release(state.call_key, outcome="talked" if talked else "cancelled")
         outcome = self._write_record(state, duration)
-        self.states.delete(ref)
+        self.states.close(ref)
         if outcome is not None:
             self._report(lambda events: events.closed(ref, state.answered_by, outcome))
 
@@ -168,38 +212,63 @@ class CallFlow:
         horizon = self.stale_horizon()
         for ref in self.states.refs():
             state = self.states.load(ref)
-            if state is not None and state.attempt and state.started >= horizon:
+            if state is not None and state.attempt and not state.final \
+                    and state.started >= horizon:
                 renewed += self.availability.renew(state.call_key)
         return renewed
 
-    def close_stale(self) -> int:
-        """Close calls whose status callback never came (lost, or a service was down).
+    def close_stale(self) -> StaleReport:
+        """Close what no status callback closed: calls whose final status came but
+        could not be closed then (a service was down), calls whose status never came
+        (past :meth:`stale_horizon`), and leftovers of calls never seen arriving.
 
-        Returns how many were closed; each gets its one record like any call.
+        Each call is closed on its own: one that cannot be is logged and left for
+        the next run, and never stops the others. Each gets its one record.
         """
-        closed = 0
+        report = StaleReport()
         horizon = self.stale_horizon()
         for ref in self.states.refs():
-            state = self.states.load(ref)
-            if state is not None and state.started and state.started < horizon:
-                self.status(ref, "completed", 0)
-                closed += 1
-        return closed
+            try:
+                state = self.states.load(ref)
+                if state is None or state.closed:
+                    continue
+                if not state.arrived:  # written by a step for a call never seen arriving
+                    self.states.delete(ref)
+                    report.discarded += 1
+                elif state.final or state.started < horizon:
+                    self.states.mark_final(ref)
+                    self._close(ref, None)
+                    report.closed += 1
+            except Exception:
+                log.exception("a stale call could not be closed; the next tick tries again")
+                report.failed += 1
+        return report
 
     # -- the volunteer's leg ----------------------------------------------------
 
-    def screen(self, language_code: str, volunteer_id: int) -> steps.Screening:
-        """What the volunteer hears when she picks up, before the call is put through."""
+    def screen(self, ref: str, language_code: str | None, attempt: int, token: str
+               ) -> steps.Screening | steps.Declined:
+        """What the volunteer hears when she picks up, before the call is put through.
+
+        ``token`` (:func:`helpline.privacy.ring_token`) names her among those the
+        dial attempt holds; when it names nobody (the caller hung up, another
+        volunteer took the call), she is told the call is over.
+        """
+        volunteer_id = self._rung(ref, attempt, token)
         with self.db.unit_of_work() as uow:
             volunteer_language = self._volunteer_language(uow, volunteer_id)
-        return steps.Screening(volunteer_language, self.catalog.get(language_code))
+        if volunteer_id is None:
+            return steps.Declined(volunteer_language)
+        state = self.states.load(ref)
+        return steps.Screening(volunteer_language, self._language(language_code, state))
 
     def screen_answer(
-        self, ref: str, attempt: int, volunteer_id: int, digits: str
+        self, ref: str, attempt: int, token: str, digits: str
     ) -> steps.Accepted | steps.Declined:
+        volunteer_id = self._rung(ref, attempt, token)
         with self.db.unit_of_work() as uow:
             volunteer_language = self._volunteer_language(uow, volunteer_id)
-        if digits.strip() != "1":
+        if volunteer_id is None or digits.strip() != "1":
             return steps.Declined(volunteer_language)
         if not self.availability.confirm(reservation_key(ref, attempt), volunteer_id):
             # The caller hung up, or the ring lease lapsed: nothing to put through.
@@ -210,7 +279,52 @@ class CallFlow:
             self._report(lambda events: events.accepted(volunteer_id))
         return steps.Accepted(volunteer_language)
 
+    def ring_token(self, ref: str, attempt: int, volunteer_id: int) -> str:
+        """The token of the screening URL of her leg (see :meth:`screen`)."""
+        return ring_token(self.settings.caller_hash_secret.get_secret_value(), ref, attempt,
+                          volunteer_id)
+
+    def _rung(self, ref: str, attempt: int, token: str) -> int | None:
+        """The volunteer the dial attempt holds whom ``token`` names, if any."""
+        if not token:
+            return None
+        for vid in self.availability.held_by(reservation_key(ref, attempt)):
+            if hmac.compare_digest(self.ring_token(ref, attempt, vid), token):
+                return vid
+        return None
+
     # -- steps ------------------------------------------------------------------
+
+    def _step(self, ref: str, language_code: str | None,
+              step: Callable[[CallState, Language], steps.CallerStep],
+              on_gone: Callable[[], object] | None = None) -> steps.CallerStep:
+        """Run ``step`` for a call in flight; a step of a call never seen arriving
+        or already over reserves nothing (``on_gone`` lets go of what it held)."""
+        state = self.states.load(ref)
+        language = self._language(language_code, state)
+        if state is None or not state.arrived or state.final:
+            if on_gone is not None:
+                on_gone()
+            if state is not None and state.arrived:
+                log.info("a step arrived after the call's final status; nothing reserved")
+                return steps.Goodbye(language)
+            # Nothing is known of this call (a stray or replayed request, or its
+            # state was lost): reserve nobody, but never drop a caller who may be
+            # on the line: the duty phone, as when a service is down.
+            log.warning("a step for a call never seen arriving; forwarded to the duty phone")
+            return steps.EmergencyForward(language)
+        try:
+            return step(state, language)
+        except CallOver:
+            return steps.Goodbye(language)
+
+    def _language(self, code: str | None, state: CallState | None) -> Language:
+        """``code`` if the catalog knows it, else the language she chose, else the local one."""
+        for candidate in (code, state.language if state else None):
+            found = self._language_or_none(candidate) if candidate else None
+            if found is not None:
+                return found
+        return self.catalog.local
 
     def _choose(self, ref: str, language: Language) -> steps.CallerStep:
         if self.states.set_once(ref, "language", language.code):
@@ -249,6 +363,11 @@ class CallFlow:
             return None
         self.states.update(ref, attempt=attempt)
         self.states.add_tried(ref, volunteer_ids)
+        if self.states.is_final(ref):
+            # Her final status came while this step ran; :meth:`_close` let go of
+            # the attempt it saw, and this lets go of the one it may not have.
+            self.availability.release(key, outcome="cancelled")
+            raise CallOver(ref)
         return steps.Ring(language, attempt, rings, announce)
 
     def _nobody(self, uow: UnitOfWork, ref: str, language: Language, next_attempt: int, *,
@@ -285,7 +404,9 @@ class CallFlow:
         except KeyError:
             return None
 
-    def _volunteer_language(self, uow: UnitOfWork, volunteer_id: int) -> Language:
+    def _volunteer_language(self, uow: UnitOfWork, volunteer_id: int | None) -> Language:
+        if volunteer_id is None:
+            return self.catalog.local
         code = uow.volunteers.preferred_language(volunteer_id)
         try:
             return self.catalog.get(code) if code else self.catalog.local
@@ -300,9 +421,14 @@ class CallFlow:
         except Exception:
             log.exception("a call event could not be reported; the call goes on")
 
-    def _write_record(self, state: CallState, duration: int) -> str | None:
-        """Write the call's one record; its outcome, or None if it was already written."""
-        ended = state.started + duration if duration else self.clock()
+    def _write_record(self, state: CallState, duration: int | None) -> str | None:
+        """Write the call's one record; its outcome, or None if it was already written.
+
+        ``duration`` is Twilio's ``CallDuration``; without it (a call closed by the
+        tick) the call ended now, or at the latest when it can have ended.
+        """
+        latest = state.started + self.settings.call_lease_seconds + 3600
+        ended = state.started + duration if duration else min(self.clock(), latest)
         fields = record.record_of(state, ended)
         with self.db.unit_of_work() as uow:
             new = uow.calls.insert_once(fields)

@@ -30,17 +30,26 @@ def outcome(state: CallState) -> CallOutcome:
     return CallOutcome.ABANDONED
 
 
+LONGEST_SECONDS = 24 * 3600
+"""No call lasts a day (a talk ends at ``CALL_LEASE_SECONDS``): a longer figure is
+a bad value, and is cut here rather than written into the statistics."""
+
+
+def _seconds(value: float) -> int:
+    return min(LONGEST_SECONDS, max(0, round(value)))
+
+
 def wait_seconds(state: CallState, ended: float) -> int:
     if state.chosen_at is None:
         return 0
     until = state.answered_at if state.answered_at is not None else ended
-    return max(0, round(until - state.chosen_at))
+    return _seconds(until - state.chosen_at)
 
 
 def talk_seconds(state: CallState, ended: float) -> int:
     if state.talk_seconds or state.answered_at is None or state.unbridged:
-        return state.talk_seconds
-    return max(0, round(ended - state.answered_at))  # the status came before the dial action
+        return _seconds(state.talk_seconds)
+    return _seconds(ended - state.answered_at)  # the status came before the dial action
 
 
 def record_of(state: CallState, ended: float) -> dict[str, Any]:

@@ -33,7 +33,11 @@ def voicing() -> Voicing:
 
 
 def caller_twiml(step: steps.CallerStep, *, ref: str) -> VoiceResponse:
-    """A step of the caller's leg; ``ref`` is her call's, for the volunteers' legs."""
+    """A step of the caller's leg; ``ref`` is her call's, for the volunteers' legs.
+
+    No URL carries the ref or a volunteer id, both kept in the call record:
+    Twilio's logs, which hold her number, must not be joinable to the record.
+    """
     settings, voice = from_app().settings, voicing()
     match step:
         case steps.Menu(attempt=attempt, apologise=apologise):
@@ -44,9 +48,11 @@ def caller_twiml(step: steps.CallerStep, *, ref: str) -> VoiceResponse:
                               timeout=settings.menu_timeout_seconds, apologise=apologise)
         case steps.Ring(language=language, attempt=attempt, volunteers=volunteers,
                         announce=announce):
+            flow = from_app().call_flow
             rings = [twiml.Ring(phone=phone,
-                                screen_url=public_url("voice.screen", ref=ref, lang=language.code,
-                                                      attempt=attempt, vid=vid))
+                                screen_url=public_url("voice.screen", lang=language.code,
+                                                      attempt=attempt,
+                                                      who=flow.ring_token(ref, attempt, vid)))
                      for vid, phone in volunteers]
             return twiml.dial(voice, language, rings, caller_id=settings.helpline_number,
                               action_url=public_url("voice.dial_result", lang=language.code,
@@ -73,14 +79,13 @@ def caller_twiml(step: steps.CallerStep, *, ref: str) -> VoiceResponse:
                                            caller_id=settings.helpline_number)
 
 
-def volunteer_twiml(step: steps.VolunteerStep, *, ref: str, language: str, attempt: int,
-                    volunteer_id: int) -> VoiceResponse:
-    """A step of the volunteer's leg of the caller's call ``ref``."""
+def volunteer_twiml(step: steps.VolunteerStep, *, attempt: int, token: str) -> VoiceResponse:
+    """A step of the volunteer's leg (``token``: whom it rings, see ``CallFlow.screen``)."""
     voice = voicing()
     match step:
         case steps.Screening(volunteer_language=hers, call_language=call_language):
-            action = public_url("voice.screen_answer", ref=ref, lang=language, attempt=attempt,
-                                vid=volunteer_id)
+            action = public_url("voice.screen_answer", lang=call_language.code, attempt=attempt,
+                                who=token)
             return twiml.screening(voice, hers, call_language, action_url=action,
                                    timeout=from_app().settings.screen_timeout_seconds)
         case steps.Accepted(volunteer_language=hers):

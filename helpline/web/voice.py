@@ -1,6 +1,7 @@
 """Voice webhooks: the paths Twilio posts to during a call (DESIGN.md's contract).
 
-Each view reads Twilio's form, runs one step of :class:`helpline.voice.flow.CallFlow`
+Each view reads Twilio's request (every parameter through :mod:`.params`, which
+never raises on a bad value), runs one step of :class:`helpline.voice.flow.CallFlow`
 (the caller's steps within the budget of :mod:`.budget`) and renders the step as
 TwiML (:mod:`.render`). If Redis or the database does not answer, the caller
 still gets valid TwiML at once: the duty-phone forward.
@@ -14,9 +15,9 @@ from flask import Blueprint, request
 from twilio.twiml.voice_response import VoiceResponse
 
 from helpline.bootstrap import from_app
-from helpline.privacy import call_ref
 from helpline.voice.emergency import SERVICE_ERRORS
-from helpline.voice.steps import Declined
+from helpline.voice.steps import Declined, VolunteerStep
+from helpline.web import params
 from helpline.web.budget import caller_step
 from helpline.web.render import caller_twiml, volunteer_twiml
 from helpline.web.twilio import twilio_webhook
@@ -25,24 +26,10 @@ log = logging.getLogger(__name__)
 
 bp = Blueprint("voice", __name__, url_prefix="/voice")
 
-FINAL_STATUSES = {"completed", "busy", "failed", "no-answer", "canceled"}
-
-
-def _ref() -> str:
-    """The opaque ref of the caller's call (the parent leg)."""
-    sid = request.form.get("ParentCallSid") or request.form.get("CallSid", "")
-    return call_ref(from_app().settings.caller_hash_secret.get_secret_value(), sid)
-
-
-def _int(name: str, default: int = 0) -> int:
-    raw = request.values.get(name, "")
-    return int(raw) if raw.isdigit() else default
-
-
 @bp.post("/incoming")
 @twilio_webhook
 def incoming() -> VoiceResponse:
-    to, ref = request.form.get("To", ""), _ref()
+    to, ref = request.form.get("To", ""), params.ref()
     direct = from_app().settings.direct_numbers.get(to)
     step = caller_step(lambda flow: flow.incoming(ref, to), ref, direct)
     return caller_twiml(step, ref=ref)
@@ -51,8 +38,8 @@ def incoming() -> VoiceResponse:
 @bp.post("/menu")
 @twilio_webhook
 def menu() -> VoiceResponse:
-    ref, attempt, digits = _ref(), _int("attempt", 1), request.form.get("Digits", "")
-    chosen = from_app().catalog.by_digits(digits.strip())
+    ref, attempt, digits = params.ref(), params.step("attempt"), params.digits()
+    chosen = from_app().catalog.by_digits(digits)
     step = caller_step(lambda flow: flow.menu_choice(ref, attempt, digits), ref,
                        chosen.code if chosen else None)
     return caller_twiml(step, ref=ref)
@@ -61,11 +48,9 @@ def menu() -> VoiceResponse:
 @bp.post("/dial")
 @twilio_webhook
 def dial_result() -> VoiceResponse:
-    ref, language = _ref(), request.args.get("lang", "")
-    attempt, duration = _int("attempt", 1), _int("DialCallDuration")
-    status = request.form.get("DialCallStatus", "")
-    raw_bridged = request.form.get("DialBridged")
-    bridged = None if raw_bridged is None else raw_bridged.lower() == "true"
+    ref, language, attempt = params.ref(), params.language(), params.step("attempt")
+    status = params.choice("DialCallStatus", params.DIAL_STATUSES)
+    duration, bridged = params.seconds("DialCallDuration"), params.flag("DialBridged")
     step = caller_step(
         lambda flow: flow.dial_result(ref, language, attempt, status, duration, bridged),
         ref, language)
@@ -75,8 +60,8 @@ def dial_result() -> VoiceResponse:
 @bp.post("/hold")
 @twilio_webhook
 def hold() -> VoiceResponse:
-    ref, language = _ref(), request.args.get("lang", "")
-    attempt, hold_round = _int("attempt", 1), _int("round", 1)
+    ref, language = params.ref(), params.language()
+    attempt, hold_round = params.step("attempt"), params.step("round")
     step = caller_step(lambda flow: flow.hold_over(ref, language, attempt, hold_round),
                        ref, language)
     return caller_twiml(step, ref=ref)
@@ -85,8 +70,8 @@ def hold() -> VoiceResponse:
 @bp.post("/fallback")
 @twilio_webhook
 def fallback() -> VoiceResponse:
-    ref, language, other = _ref(), request.args.get("lang", ""), request.args.get("to", "")
-    attempt, digits = _int("attempt", 1), request.form.get("Digits", "")
+    ref, language, other = params.ref(), params.language(), params.language("to")
+    attempt, digits = params.step("attempt"), params.digits()
     step = caller_step(
         lambda flow: flow.fallback_choice(ref, language, other, attempt, digits), ref, language)
     return caller_twiml(step, ref=ref)
@@ -95,7 +80,7 @@ def fallback() -> VoiceResponse:
 @bp.post("/closed")
 @twilio_webhook
 def closed() -> VoiceResponse:
-    ref, language = _ref(), request.args.get("lang", "")
+    ref, language = params.ref(), params.language()
     step = caller_step(lambda flow: flow.closed(ref, language), ref, language)
     return caller_twiml(step, ref=ref)
 
@@ -103,40 +88,42 @@ def closed() -> VoiceResponse:
 @bp.post("/screen")
 @twilio_webhook
 def screen() -> VoiceResponse:
-    ref, language = request.args.get("ref", ""), request.args.get("lang", "")
-    attempt, vid = _int("attempt", 1), _int("vid")
+    ref, language = params.ref(), params.language()
+    attempt, token = params.step("attempt"), params.token("who")
     helpline = from_app()
+    step: VolunteerStep
     try:
-        step = helpline.call_flow.screen(language, vid)
+        step = helpline.call_flow.screen(ref, language, attempt, token)
     except SERVICE_ERRORS:
         log.error("screening failed: a service did not answer; the volunteer is told")
-        return volunteer_twiml(Declined(helpline.catalog.local), ref=ref, language=language,
-                               attempt=attempt, volunteer_id=vid)
-    return volunteer_twiml(step, ref=ref, language=language, attempt=attempt, volunteer_id=vid)
+        step = Declined(helpline.catalog.local)
+    return volunteer_twiml(step, attempt=attempt, token=token)
 
 
 @bp.post("/screen/answer")
 @twilio_webhook
 def screen_answer() -> VoiceResponse:
-    ref, language = request.args.get("ref", ""), request.args.get("lang", "")
-    attempt, vid = _int("attempt", 1), _int("vid")
-    digits = request.form.get("Digits", "")
+    ref, attempt, token = params.ref(), params.step("attempt"), params.token("who")
+    digits = params.digits()
     helpline = from_app()
+    step: VolunteerStep
     try:
-        step = helpline.call_flow.screen_answer(ref, attempt, vid, digits)
+        step = helpline.call_flow.screen_answer(ref, attempt, token, digits)
     except SERVICE_ERRORS:
         log.error("screening answer failed: a service did not answer; the volunteer is told")
         step = Declined(helpline.catalog.local)
-    return volunteer_twiml(step, ref=ref, language=language, attempt=attempt, volunteer_id=vid)
+    return volunteer_twiml(step, attempt=attempt, token=token)
 
 
 @bp.post("/status")
 @twilio_webhook
 def status() -> VoiceResponse:
-    if request.form.get("CallStatus", "") in FINAL_STATUSES:
+    call_status = params.choice("CallStatus", params.FINAL_STATUSES)
+    if call_status is not None:
+        ref, duration = params.ref(), params.seconds("CallDuration")
         helpline = from_app()
         try:
-            helpline.call_flow.status(_ref(), request.form["CallStatus"], _int("CallDuration"))
+            helpline.call_flow.status(ref, call_status, duration)
             helpline.spool.flush()
         except SERVICE_ERRORS:
             # The call's state stays in Redis; the periodic job closes it later.

@@ -36,3 +36,16 @@ def test_every_log_record_is_redacted(caplog: pytest.LogCaptureFixture) -> None:
         logging.getLogger("anything").info("caller %s hung up", "+4798765432")
     assert "98765432" not in caplog.text
     assert "[number]" in caplog.text
+
+
+@pytest.mark.parametrize("text", ["From=%2B4798765432&To=x", "number_4798765432_", "(98765432)",
+                                  "tel:+4798765432", "+47 987 65 432."])
+def test_redact_blanks_numbers_however_they_are_framed(text: str) -> None:
+    assert "98765432" not in redact(text).replace(" ", "")
+
+
+@pytest.mark.parametrize("ref", [call_ref("s", f"CA{n}") for n in range(200)] + [
+    "94aca1234567890fe1d2c3b4a5968778", "1234567abcdef0123456789abcdef012", "CA" + "1" * 32])
+def test_redact_keeps_call_refs_and_sids(ref: str) -> None:
+    line = f"call {ref} closed"
+    assert redact(line) == line
