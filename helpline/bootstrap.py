@@ -10,6 +10,7 @@ process (tests build dozens) has parts of its own.
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -22,7 +23,7 @@ from helpline.privacy import install_log_redaction
 from helpline.prompts.catalog import Catalog, load_catalog
 from helpline.prompts.recordings import Recordings
 from helpline.prompts.sms_texts import SmsCatalog
-from helpline.settings import Settings
+from helpline.settings import ProductionRefused, Settings, production_problems
 from helpline.shifts.service import Shifts
 from helpline.state.calls import CallStates
 from helpline.state.connection import connect
@@ -40,6 +41,8 @@ from helpline.volunteers.notes import Notes
 from helpline.volunteers.reminders import Reminders
 from helpline.volunteers.timetable import Timetable
 from routing.availability import Availability
+
+log = logging.getLogger(__name__)
 
 EXTENSION = "helpline"
 
@@ -129,12 +132,26 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None) -
     """
     settings = settings or Settings()
     install_log_redaction()
+    check_production(settings)
     clock = clock or clock_for(settings)
     catalog = load_catalog(settings.languages_file, local=settings.local_language)
     client, embedded = connect(settings.redis_url, settings.instance,
                                timeout=settings.service_timeout_seconds)
     return Helpline(settings, clock=clock, catalog=catalog, redis_client=client,
                     embedded_redis=embedded)
+
+
+def check_production(settings: Settings) -> None:
+    """Refuse to start in production mode on a laptop default; on a laptop, say once
+    which defaults are in use."""
+    problems = production_problems(settings)
+    if settings.is_production and problems:
+        for problem in problems:
+            log.error("production mode: %s", problem)
+        raise ProductionRefused(problems)
+    if problems:
+        log.warning("running with laptop defaults (refused in production mode): %s",
+                    "; ".join(p.split(":")[0] for p in problems))
 
 
 def from_app(app: Flask | None = None) -> Helpline:

@@ -108,6 +108,11 @@ class Settings(BaseSettings):
     sms_max_retries: int = Field(4, ge=0)
     sms_retry_intervals: list[int] = [10, 60, 300, 900]
 
+    # -- production ----------------------------------------------------------------
+    production: bool | None = None
+    """True: start-up refuses every laptop default (:func:`production_problems`) and
+    never loads demo data. None: production exactly when ``PUBLIC_BASE_URL`` is https."""
+
     # -- simulations only: a clock faster than the wall clock ----------------------
     clock_speed: float = Field(1.0, gt=0)
     clock_origin: float = 0.0
@@ -122,8 +127,67 @@ class Settings(BaseSettings):
         """The instance folder (created on first use by whoever writes there)."""
         return self.instance_path or ROOT / "instance"
 
+    @property
+    def is_production(self) -> bool:
+        if self.production is not None:
+            return self.production
+        return bool(self.public_base_url and self.public_base_url.startswith("https://"))
+
     def hold_rounds_for(self, language: str) -> int:
         return self.hold_rounds_by_language.get(language, self.hold_rounds)
 
     def ring_at_once_for(self, language: str) -> int:
         return max(1, self.ring_at_once_by_language.get(language, self.ring_at_once))
+
+
+class ProductionRefused(Exception):
+    """Production mode and a setting a real deployment must not run with."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("refusing to start in production mode:\n"
+                         + "\n".join(f"  - {problem}" for problem in problems))
+
+
+def _default(name: str) -> object:
+    return Settings.model_fields[name].default
+
+
+def production_problems(settings: Settings) -> list[str]:
+    """What a real deployment must set, one line each with the fix (empty: all set)."""
+    problems = []
+
+    def secret(name: str, value: SecretStr | None, what: str) -> None:
+        env = name.upper()
+        default = _default(name)
+        if value is None or not value.get_secret_value().strip():
+            problems.append(f"{env} is not set: {what}")
+        elif isinstance(default, SecretStr) and value == default:
+            problems.append(f"{env} is the public default from the source code: {what}")
+        elif len(value.get_secret_value()) < 16 and name != "twilio_auth_token":
+            problems.append(f"{env} is shorter than 16 characters: {what}")
+
+    random = "set a long random value (python3 -c 'import secrets; print(secrets.token_hex(32))')"
+    secret("twilio_auth_token", settings.twilio_auth_token,
+           "set it to your Twilio account's auth token (Console > Account > API keys)")
+    secret("caller_hash_secret", settings.caller_hash_secret, random)
+    secret("secret_key", settings.secret_key, random + ", the same on every web host")
+    if settings.twilio_account_sid == _default("twilio_account_sid"):
+        problems.append("TWILIO_ACCOUNT_SID is the placeholder: set your account's SID (AC...)")
+    if settings.helpline_number == _default("helpline_number"):
+        problems.append("HELPLINE_NUMBER is the example number: set the helpline's Twilio "
+                        "number, in E.164 (+47...)")
+    if not settings.emergency_number:
+        problems.append("EMERGENCY_NUMBER is not set: set the coordinators' duty phone, "
+                        "which callers reach when Redis or the database is down")
+    if not settings.database_url or settings.database_url.startswith("sqlite"):
+        problems.append("DATABASE_URL is SQLite: set a PostgreSQL URL "
+                        "(postgresql+psycopg://user@host/helpline)")
+    if not settings.redis_url:
+        problems.append("REDIS_URL is not set (the embedded Redis is for a laptop): set "
+                        "redis://host:6379/0")
+    if settings.dev_skip_signatures:
+        problems.append("DEV_SKIP_SIGNATURES is on: anyone could drive the webhooks; unset it")
+    if settings.clock_speed != 1.0 or settings.clock_origin:
+        problems.append("CLOCK_SPEED/CLOCK_ORIGIN are for simulations: unset them")
+    return problems

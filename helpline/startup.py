@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from helpline.bootstrap import Helpline
+from helpline.settings import ProductionRefused
 from helpline.shifts.files import read_files
 from helpline.shifts.service import Truth
 from helpline.store.migrations import upgrade
@@ -24,7 +25,9 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "schedules" / "examples"
 
 def load_demo(helpline: Helpline, uow: UnitOfWork) -> int:
     """Load the example volunteers and schedules if the database has no volunteers.
-    Returns how many volunteers were added; the use case commits."""
+    Returns how many volunteers were added; the use case commits. Never in production."""
+    if helpline.settings.is_production:
+        raise ProductionRefused(["the demo volunteers are never loaded in production mode"])
     if uow.volunteers.count():
         return 0
     listed = load_volunteers(EXAMPLES / "volunteers.yaml", list(helpline.known_languages))

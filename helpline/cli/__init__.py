@@ -22,6 +22,7 @@ from flask.cli import FlaskGroup, routes_command, shell_command
 
 from helpline.app import create_app
 from helpline.cli import messages, prompts, routing, schedules, service, simulate, staffing, users
+from helpline.settings import ProductionRefused
 
 
 class HelplineGroup(FlaskGroup):
@@ -33,6 +34,12 @@ class HelplineGroup(FlaskGroup):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         return self.commands.get(name)
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except ProductionRefused as refused:  # one line per setting, no traceback
+            raise click.ClickException(str(refused)) from None
 
 
 main = HelplineGroup(

@@ -28,6 +28,10 @@ def serve(host: str, port: int, demo: bool) -> None:
     """Create or upgrade the database, fill the availability queue, and serve
     (Werkzeug's server: for a laptop)."""
     helpline = from_app()
+    if helpline.settings.is_production:
+        raise click.ClickException(
+            "helpline serve is Werkzeug's development server, for a laptop; in production "
+            "run gunicorn, the RQ worker and the cron (deploy/, docs/deploy.md)")
     added, truth = prepare(helpline, demo=demo)
     if added:
         click.echo(f"Loaded {added} demo volunteers and the example schedules.")

@@ -164,6 +164,7 @@ def _in_process(instance: str | None, hours: float, speed: float | None, behavio
     app = in_process_app(Settings(
         instance_path=Path(directory).resolve(), database_url=None, redis_url=None,
         redis_prefix="helpline-sim", public_base_url="https://helpline.invalid",
+        production=False,
     ), lambda: holder[0].engine.now())
     helpline = from_app(app)
     with helpline.db.unit_of_work() as uow:

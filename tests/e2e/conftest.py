@@ -42,6 +42,7 @@ def app_config(database_url: str, redis_url: str, tmp_path: Path) -> dict[str, A
         "helpline_number": HELPLINE_NUMBER,
         "caller_hash_secret": "test-secret",
         "direct_numbers": {"+4722000017": "so"},
+        "production": False,  # https, but SQLite and the embedded Redis on a laptop
     }
 
 
