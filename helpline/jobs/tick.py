@@ -79,5 +79,9 @@ def run_tick(helpline: Helpline, now: datetime | None = None) -> TickReport:
     piece("leases", leases)
     piece("stale calls", stale)
     piece("spool", spool)
+    try:
+        helpline.counters.tick_done(helpline.clock(), report.failed)
+    except Exception:
+        log.exception("tick: could not note its end in Redis")
     log.info("tick: %s", report)
     return report

@@ -77,6 +77,20 @@ class Counters:
 
     # -- the periodic tick ---------------------------------------------------------
 
+    def tick_done(self, at: float, failed: list[str]) -> None:
+        """The tick that ran at ``at`` (epoch seconds) ended; ``failed``: its pieces
+        that failed. Read by ``helpline doctor``, ``/readyz`` and the metrics."""
+        self.client.hset(self.keys.tick_last(),
+                         mapping={"at": repr(at), "failed": ",".join(failed)})
+
+    def last_tick(self) -> tuple[float, list[str]] | None:
+        """When the last tick ended (epoch seconds) and what failed in it; None: never."""
+        raw: dict[bytes, bytes] = self.client.hgetall(self.keys.tick_last())  # type: ignore[assignment]
+        if not raw:
+            return None
+        failed = raw.get(b"failed", b"").decode()
+        return float(raw[b"at"]), [name for name in failed.split(",") if name]
+
     def claim_tick(self, minute: datetime) -> bool:
         """True for the first tick of ``minute`` (a second scheduler's is skipped)."""
         return bool(self.client.set(self.keys.tick(minute), "1", nx=True, ex=TICK_LOCK_SECONDS))

@@ -18,6 +18,7 @@ several helplines can share one Redis server:
 ``<p>:login:addr:<hash>``           counter: login attempts from an address
                                     (keyed hash) this minute
 ``<p>:tick:<YYYYmmddHHMM>``         flag: the periodic tick of that minute ran
+``<p>:tick:last``                   hash: when the last tick ended, and what failed
 ==================================  ============================================
 
 RQ keeps its own keys under ``rq:`` (the queue is :data:`QUEUE`). No key or value
@@ -81,6 +82,9 @@ class RedisKeys:
     def tick(self, minute: datetime) -> str:
         return f"{self.prefix}:tick:{minute:%Y%m%d%H%M}"
 
+    def tick_last(self) -> str:
+        return f"{self.prefix}:tick:last"
+
     def owns(self, key: str) -> bool:
         """Whether ``key`` is one this registry names (a test checks every key)."""
         return any(pattern.fullmatch(key) for pattern in _patterns(self.prefix))
@@ -95,4 +99,4 @@ def _patterns(prefix: str) -> tuple[re.Pattern[str], ...]:
             re.compile(rf"{p}:duty:(misses|note):\d+"),
             re.compile(rf"{p}:duty:reminded:\d+:\d{{12}}"),
             re.compile(rf"{p}:login:(user|addr):[0-9a-f]+"),
-            re.compile(rf"{p}:tick:\d{{12}}"))
+            re.compile(rf"{p}:tick:(\d{{12}}|last)"))

@@ -91,3 +91,15 @@ def test_a_failing_piece_does_not_stop_the_others(
     report = run_tick(service, now(clock))
     assert report.failed == ["reminders", "leases"]
     assert (report.stale_calls_closed, report.records_flushed) == (1, 1)
+
+
+def test_the_tick_notes_when_it_ended_and_what_failed(
+    service: Helpline, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert service.counters.last_tick() is None
+    run_tick(service, now(clock))
+    assert service.counters.last_tick() == (clock(), [])
+    monkeypatch.setattr(service.spool, "flush", lambda: 1 / 0)
+    clock.advance(60)
+    run_tick(service, now(clock))
+    assert service.counters.last_tick() == (clock(), ["spool"])
