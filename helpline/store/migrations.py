@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic import command
 from alembic.config import Config
 
-from helpline.settings import ROOT
-
-MIGRATIONS = ROOT / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "alembic"
+"""Alembic's scripts, shipped inside the package so an installed service can migrate."""
 
 
 def alembic_config(url: str) -> Config:
