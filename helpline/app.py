@@ -26,9 +26,4 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.extensions[EXTENSION] = helpline
     web.init_app(app)
     coordinator.init_app(app)
-
-    @app.get("/health")
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
-
     return app

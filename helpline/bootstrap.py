@@ -19,6 +19,7 @@ import redis
 from flask import Flask, current_app
 
 from helpline.clock import Clock, clock_for
+from helpline.logs import configure_logging
 from helpline.privacy import install_log_redaction
 from helpline.prompts.catalog import Catalog, load_catalog
 from helpline.prompts.recordings import Recordings
@@ -132,6 +133,7 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None) -
     """
     settings = settings or Settings()
     install_log_redaction()
+    configure_logging(settings)
     check_production(settings)
     clock = clock or clock_for(settings)
     catalog = load_catalog(settings.languages_file, local=settings.local_language)

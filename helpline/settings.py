@@ -112,6 +112,14 @@ class Settings(BaseSettings):
     sms_max_retries: int = Field(4, ge=0)
     sms_retry_intervals: list[int] = [10, 60, 300, 900]
 
+    # -- operations ----------------------------------------------------------------
+    retention_months: int = Field(24, ge=0)
+    """Call records older than this are deleted by the tick (GDPR); 0: kept forever."""
+    metrics_token: SecretStr | None = None
+    """Bearer token of ``/metrics`` (Prometheus); None: no metrics are served."""
+    log_format: Literal["text", "json"] = "text"
+    """``json``: one JSON object a line, for a log collector."""
+
     # -- production ----------------------------------------------------------------
     production: bool | None = None
     """True: start-up refuses every laptop default (:func:`production_problems`) and

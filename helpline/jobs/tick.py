@@ -7,6 +7,7 @@ minute, runs once a minute even if two cron schedulers were started by mistake.
 
 from __future__ import annotations
 
+import calendar
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ class TickReport:
     records_flushed: int = 0
     checkins_reset: int = 0
     reminders_sent: int = 0
+    records_deleted: int = 0
     failed: list[str] = field(default_factory=list)
     """The pieces of work that failed this run (logged; each is retried next run)."""
 
@@ -35,7 +37,7 @@ class TickReport:
 def run_tick(helpline: Helpline, now: datetime | None = None) -> TickReport:
     """Reset check-ins and send reminders, apply shift starts and ends, keep the
     leases of calls in progress, free lapsed reservations, close lost calls, and
-    write spooled records.
+    write spooled records, delete call records older than ``RETENTION_MONTHS``.
 
     Each piece runs on its own: one that fails (a service down, a bad item) is
     logged and skipped, and never stops the others; the next run tries again.
@@ -74,14 +76,32 @@ def run_tick(helpline: Helpline, now: datetime | None = None) -> TickReport:
     def spool() -> None:
         report.records_flushed = helpline.spool.flush()
 
+    def retention() -> None:
+        months = helpline.settings.retention_months
+        if months:
+            with helpline.db.unit_of_work() as uow:
+                report.records_deleted = uow.calls.delete_started_before(
+                    months_before(now, months))
+                uow.commit()
+
     piece("reminders", reminders)
     piece("shifts", shifts)
     piece("leases", leases)
     piece("stale calls", stale)
     piece("spool", spool)
+    piece("retention", retention)
     try:
         helpline.counters.tick_done(helpline.clock(), report.failed)
     except Exception:
         log.exception("tick: could not note its end in Redis")
     log.info("tick: %s", report)
     return report
+
+
+def months_before(moment: datetime, months: int) -> datetime:
+    """The same day and time ``months`` calendar months earlier (the month's last day
+    when it is shorter)."""
+    index = moment.year * 12 + moment.month - 1 - months
+    year, month = divmod(index, 12)
+    day = min(moment.day, calendar.monthrange(year, month + 1)[1])
+    return moment.replace(year=year, month=month + 1, day=day)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
@@ -43,6 +43,11 @@ class Database:
     def unit_of_work(self) -> UnitOfWork:
         """A new unit of work: ``with db.unit_of_work() as uow: ...; uow.commit()``."""
         return UnitOfWork(self._sessions)
+
+    def ping(self) -> None:
+        """Raise :class:`DatabaseError` unless the database answers a query."""
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
 
     def create_all(self) -> None:
         """Create missing tables (tests; local runs and production use migrations)."""

@@ -46,6 +46,13 @@ class RecordSpool:
             os.fsync(handle.fileno())
         log.warning("call record spooled to disk until the database answers")
 
+    def pending(self) -> int:
+        """How many records wait on this host's disk for the database."""
+        if not self.directory.is_dir():
+            return 0
+        return sum(sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+                   for path in self.directory.glob("records-*"))
+
     def flush(self) -> int:
         """Write every spooled record into the database; returns how many were new."""
         if not self.directory.is_dir():

@@ -153,6 +153,18 @@ class CallRecords(Repository):
     def all(self) -> list[CallRecord]:
         return list(self.session.scalars(select(CallRecord).order_by(CallRecord.id)))
 
+    def counts(self) -> list[tuple[str | None, str, int]]:
+        """How many records there are per language and outcome."""
+        query = (select(CallRecord.language, CallRecord.outcome, func.count())
+                 .group_by(CallRecord.language, CallRecord.outcome))
+        return [(language, outcome, count)
+                for language, outcome, count in self.session.execute(query)]
+
+    def delete_started_before(self, cutoff: datetime) -> int:
+        """Delete the records of calls that started before ``cutoff`` (retention)."""
+        result = self.session.execute(delete(CallRecord).where(CallRecord.started_minute < cutoff))
+        return int(getattr(result, "rowcount", 0) or 0)
+
 
 class ScheduleDocuments(Repository):
     """The schedule files as coordinators wrote them (the truth of who is on shift)."""
@@ -232,6 +244,11 @@ class OutboundMessages(Repository):
             .order_by(OutboundMessage.id.desc())
             .limit(limit)
         ))
+
+    def failed_count(self) -> int:
+        return int(self.session.scalar(select(func.count()).select_from(OutboundMessage)
+                                       .where(OutboundMessage.status == MessageStatus.FAILED))
+                   or 0)
 
     def all(self) -> list[OutboundMessage]:
         return list(self.session.scalars(select(OutboundMessage).order_by(OutboundMessage.id)))

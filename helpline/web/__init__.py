@@ -7,6 +7,7 @@
 - ``voice``       the voice webhooks (``/voice/...``), thin: parse, one step, render
 - ``sms``         the SMS webhook (``/sms/incoming``)
 - ``recordings``  recorded prompts for ``<Play>`` (``/prompts/<code>/<file>``)
+- ``ops``         ``/healthz``, ``/readyz`` and Prometheus ``/metrics``
 
 May import the services (voice, volunteers) and :mod:`helpline.bootstrap`;
 nothing below imports this package.
@@ -19,7 +20,7 @@ import logging
 from flask import Flask
 
 from helpline.bootstrap import from_app
-from helpline.web import budget, recordings, render, sms, voice
+from helpline.web import budget, ops, recordings, render, sms, voice
 
 log = logging.getLogger(__name__)
 
@@ -35,3 +36,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(voice.bp)
     app.register_blueprint(sms.bp)
     app.register_blueprint(recordings.bp)
+    ops.init_app(app)
