@@ -24,3 +24,12 @@ other webhooks of a helpline arrive at in one budget."""
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
+
+
+def child_exit(server: object, worker: object) -> None:
+    """prometheus_client's multiprocess mode (``PROMETHEUS_MULTIPROC_DIR``): a worker
+    that exits leaves its figures behind, marked as no longer live."""
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(worker.pid)  # type: ignore[attr-defined,no-untyped-call]

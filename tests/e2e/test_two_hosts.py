@@ -36,6 +36,8 @@ from .twilio_walk import CallWalk, dialled
 
 pytestmark = pytest.mark.slow
 
+METRICS_TOKEN = "two-hosts-metrics"
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -72,13 +74,17 @@ def hosts(settings: Settings, helpline: Helpline, tmp_path: Path) -> Iterator[li
            "DATABASE_URL": settings.database_url or "",
            "REDIS_URL": settings.redis_url or "", "REDIS_PREFIX": settings.redis_prefix,
            "TWILIO_AUTH_TOKEN": AUTH_TOKEN, "PUBLIC_BASE_URL": BASE_URL, "PRODUCTION": "false",
-           "HELPLINE_NUMBER": HELPLINE_NUMBER, "CALLER_HASH_SECRET": "two-hosts-secret"}
+           "HELPLINE_NUMBER": HELPLINE_NUMBER, "CALLER_HASH_SECRET": "two-hosts-secret",
+           "METRICS_TOKEN": METRICS_TOKEN}
     ports, servers = [free_port(), free_port()], []
     try:
         for n, port in enumerate(ports):
+            metrics = tmp_path / f"host{n}-metrics"
+            metrics.mkdir()
             servers.append(subprocess.Popen(
                 production_command(port), start_new_session=True,
-                env={**env, "INSTANCE_PATH": str(tmp_path / f"host{n}")},
+                env={**env, "INSTANCE_PATH": str(tmp_path / f"host{n}"),
+                     "PROMETHEUS_MULTIPROC_DIR": str(metrics)},
                 stdout=subprocess.DEVNULL, stderr=open(tmp_path / f"host{n}.log", "wb")))
         for port in ports:
             wait_until_up(port)
@@ -146,3 +152,19 @@ def test_calls_whose_steps_alternate_between_two_hosts(helpline: Helpline,
     assert outcomes == ["answered", "no_language"]
     states = [helpline.availability.state(vid) for vid in volunteers]
     assert VolunteerState.RINGING not in states and VolunteerState.ON_CALL not in states
+
+
+def test_metrics_sum_every_worker_process_of_a_host(helpline: Helpline, hosts: list[int]) -> None:
+    """gunicorn runs two processes a host; /metrics counts the requests of both."""
+    webhooks = alternating(hosts[:1])
+    for n in range(8):
+        CallWalk(webhooks, f"+47987656{n:02d}").incoming()
+    counts = set()
+    for _ in range(4):  # whichever process answers the scrape
+        request = urllib.request.Request(f"http://127.0.0.1:{hosts[0]}/metrics",
+                                         headers={"Authorization": f"Bearer {METRICS_TOKEN}"})
+        text = urllib.request.urlopen(request, timeout=10).read().decode()
+        [line] = [line for line in text.splitlines()
+                  if line.startswith('helpline_webhook_seconds_count{endpoint="voice.incoming"}')]
+        counts.add(float(line.split()[-1]))
+    assert counts == {8.0}
