@@ -218,7 +218,7 @@ def test_users_create_makes_the_first_administrator(
     app_config: dict[str, Any], redis_client: Any, monkeypatch: Any
 ) -> None:
     for name, value in app_config.items():
-        if isinstance(value, str | Path):
+        if isinstance(value, str | Path | bool):
             monkeypatch.setenv(name.upper(), str(value))
     result = CliRunner().invoke(
         main, ["users", "create", "admin", "--admin", "--name", "Ingrid",
