@@ -178,6 +178,10 @@ def twilio_app(helpline: Helpline, numbers: TwilioNumbers) -> None:
     numbers.by_number(HELPLINE)["voice_application_sid"] = "AP" + "1" * 32
 
 
+def twilio_fallback_here(helpline: Helpline, numbers: TwilioNumbers) -> None:
+    numbers.by_number(SOMALI)["voice_fallback_url"] = f"{BASE}/fallback.xml"
+
+
 def twilio_token(helpline: Helpline, numbers: TwilioNumbers) -> None:
     numbers.auth_token = "rotated-at-twilio"
 
@@ -201,6 +205,7 @@ BREAKERS: list[tuple[Breaker, str, str]] = [
     (sms_failed, "sms", "1 SMS to volunteers failed in the last 24 hours"),
     (twilio_changed, "twilio", f"2 setting(s) of the number(s) do not point at {BASE}"),
     (twilio_app, "twilio", "voice_application_sid is set, so Twilio ignores these URLs"),
+    (twilio_fallback_here, "twilio", "the voice fallback URL is on the service itself"),
     (twilio_token, "twilio", "Twilio refused the credentials (HTTP 401)"),
     (twilio_number_gone, "twilio", f"{SOMALI} is not a number of Twilio account"),
 ]
@@ -291,3 +296,18 @@ def test_servers_that_never_answer_cost_one_timeout(
     assert lines["twilio"] == ("FAIL  twilio: no answer within 3 s -> check that the server "
                                "runs and answers")
     assert lines["production settings"].startswith("OK")
+
+
+def test_settings_or_files_that_keep_the_service_from_being_built_are_one_failure(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("LANGUAGES_FILE", str(tmp_path / "missing.yaml"))
+    result = CliRunner().invoke(main, ["doctor"])
+    assert result.exit_code == 1
+    assert result.output.startswith("FAIL  service: cannot be built: ")
+    assert "missing.yaml" in result.output and "Traceback" not in result.output
+    monkeypatch.setenv("MENU_ATTEMPTS", "none")
+    result = CliRunner().invoke(main, ["doctor"])
+    assert result.exit_code == 1
+    assert "bad settings in the environment:\n  - MENU_ATTEMPTS: " in result.output
