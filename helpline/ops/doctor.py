@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
+import redis
 from rq import Queue, Worker
 from rq.scheduler import RQScheduler
 
@@ -35,6 +36,7 @@ from helpline.ops.number import (
     https_base,
     number_urls,
 )
+from helpline.prompts.catalog import PROMPT_KEYS
 from helpline.prompts.check import check as prompt_voicing
 from helpline.settings import Settings, production_problems
 from helpline.state.keys import QUEUE
@@ -86,8 +88,15 @@ def run(checks: Sequence[tuple[str, Check]], timeout: float) -> list[Finding]:
     def guarded(name: str, check: Check) -> None:
         try:
             found[name] = check()
+        except DatabaseError as error:
+            found[name] = fail(name, f"the database did not answer ({type(error).__name__})",
+                               "see the database check")
+        except redis.exceptions.RedisError as error:
+            found[name] = fail(name, f"Redis did not answer ({type(error).__name__})",
+                               "see the redis check")
         except Exception as error:  # a check's failure is its finding, never a crash
-            found[name] = fail(name, f"{type(error).__name__}: {error}",
+            first = (str(error).strip().splitlines() or [""])[0][:200]
+            found[name] = fail(name, f"{type(error).__name__}: {first}",
                                "see the error; run the check's own command for more")
 
     threads = [threading.Thread(target=guarded, args=(name, check), daemon=True,
@@ -268,7 +277,8 @@ class Doctor:
                 name, "warn", f"{len(rows)} language(s) miss recordings (spoken in the local "
                 "language until recorded)", "record them (docs/languages.md; "
                 "`helpline prompts check`)",
-                tuple(f"{row.code}: {', '.join(row.missing)}" for row in rows))
+                tuple(f"{row.code}: " + ("every prompt" if len(row.missing) == len(PROMPT_KEYS)
+                                         else ", ".join(row.missing)) for row in rows))
         return ok(name, "every prompt of every language is voiced")
 
 

@@ -246,7 +246,7 @@ def test_missing_recordings_warn_and_fail_only_when_strict(healthy: Helpline) ->
     findings = Doctor(healthy).run()
     [finding] = [f for f in findings if f.name == "prompts"]
     assert finding.status == "warn" and "spoken in the local language" in finding.detail
-    assert "so: " in "\n".join(finding.lines())  # one line per language
+    assert "        so: every prompt" in finding.lines()  # one line per language
     assert exit_code(findings) == 0 and exit_code(findings, strict=True) == 1
 
 
@@ -296,6 +296,10 @@ def test_servers_that_never_answer_cost_one_timeout(
     assert lines["twilio"] == ("FAIL  twilio: no answer within 3 s -> check that the server "
                                "runs and answers")
     assert lines["production settings"].startswith("OK")
+    assert lines["routing"] == ("FAIL  routing: the database did not answer (OperationalError) "
+                                "-> see the database check")
+    assert lines["tick"].startswith("FAIL  tick: Redis did not answer (TimeoutError)")
+    assert all(line.startswith(("OK", "WARN", "FAIL")) for line in lines.values()), lines
 
 
 def test_settings_or_files_that_keep_the_service_from_being_built_are_one_failure(
