@@ -218,13 +218,15 @@ class Doctor:
     def spool(self) -> Finding:
         name = "spool"
         directory = self.helpline.spool.directory
-        files = sorted(directory.glob("records-*.jsonl")) if directory.is_dir() else []
+        # *.flushing: being written now, or left by a flush that was killed midway
+        files = [path for pattern in ("records-*.jsonl", "records-*.flushing")
+                 for path in sorted(directory.glob(pattern))] if directory.is_dir() else []
         if files:
             records = sum(len([line for line in path.read_text(encoding="utf-8").splitlines()
                                if line.strip()]) for path in files)
             return fail(name, f"{records} call record(s) wait on this host's disk in "
                         f"{directory}", "make sure the database answers; the next tick or "
-                        "status callback writes them")
+                        "status callback writes them", [path.name for path in files])
         return ok(name, f"empty on this host ({directory})")
 
     def sms(self) -> Finding:
