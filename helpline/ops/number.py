@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import Any, Literal
+from urllib.parse import urlsplit
 
 from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.rest import Client
@@ -62,12 +63,20 @@ def number_urls(settings: Settings, fallback_url: str | None,
     base = https_base(settings)
     if fallback_url is not None and not fallback_url.startswith("https://"):
         raise NumberSetupError(f"the fallback URL must be an https address, got {fallback_url}")
+    if fallback_url is not None and on_service(fallback_url, base):
+        raise NumberSetupError(f"the fallback URL {fallback_url} is on the service itself, "
+                               "which is down when it is needed: host it elsewhere")
     return NumberUrls(
         voice_url=f"{base}/voice/incoming", voice_method="POST",
         status_callback=f"{base}/voice/status", status_callback_method="POST",
         sms_url=f"{base}/sms/incoming", sms_method="POST",
         voice_fallback_url=fallback_url, voice_fallback_method=fallback_method,
     )
+
+
+def on_service(url: str, base: str) -> bool:
+    """True when ``url`` is served by the service at ``base`` (same scheme and host)."""
+    return urlsplit(url).netloc.lower() == urlsplit(base).netloc.lower()
 
 
 def helpline_numbers(settings: Settings) -> list[str]:
@@ -106,7 +115,7 @@ def differences(item: Any, urls: NumberUrls) -> list[str]:
     fallback = item.voice_fallback_url
     if not fallback:
         problems.append("no voice fallback URL (a call fails when the service is down)")
-    elif fallback.startswith(urls.voice_url.removesuffix("/voice/incoming")):
+    elif on_service(fallback, urls.voice_url):
         problems.append("the voice fallback URL is on the service itself")
     for name in ("voice_application_sid", "trunk_sid", "sms_application_sid"):
         if getattr(item, name, None):

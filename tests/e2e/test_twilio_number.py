@@ -114,10 +114,13 @@ def test_twilio_not_answering_is_one_line(
     assert "Traceback" not in result.output
 
 
-def test_the_fallback_must_be_an_https_address(twilio: TwilioNumbers) -> None:
+def test_the_fallback_must_be_https_and_not_on_the_service(twilio: TwilioNumbers) -> None:
     result = CliRunner().invoke(main, ["twilio", "configure", "--fallback-url",
                                        "http://static.example.org/f.xml"])
     assert result.exit_code == 1 and "must be an https address" in result.output
+    here = CliRunner().invoke(main, ["twilio", "configure", "--fallback-url",
+                                     "https://HELPLINE.example.org/static/fallback.xml"])
+    assert here.exit_code == 1 and "is on the service itself" in here.output
     missing = CliRunner().invoke(main, ["twilio", "configure"])
     assert missing.exit_code == 2 and "--fallback-url" in missing.output
     assert twilio.requests == []
