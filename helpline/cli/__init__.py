@@ -13,6 +13,8 @@ environment, and reads its parts with :func:`helpline.bootstrap.from_app`.
 - ``users``      coordinators' accounts
 - ``simulate``   simulate, demo
 - ``staffing``   Erlang-B staffing advice
+- ``twilio``     twilio configure, fallback-twiml (the numbers at Twilio)
+- ``doctor``     every check of a deployment, with its fix
 """
 
 from __future__ import annotations
@@ -21,7 +23,18 @@ import click
 from flask.cli import FlaskGroup, routes_command, shell_command
 
 from helpline.app import create_app
-from helpline.cli import messages, prompts, routing, schedules, service, simulate, staffing, users
+from helpline.cli import (
+    doctor,
+    messages,
+    prompts,
+    routing,
+    schedules,
+    service,
+    simulate,
+    staffing,
+    twilio,
+    users,
+)
 from helpline.settings import ProductionRefused
 
 
@@ -55,5 +68,6 @@ for command in (
     schedules.volunteers, schedules.schedules,
     routing.routing, messages.messages, prompts.prompts, users.users,
     simulate.simulate, simulate.demo, staffing.staffing, shell_command, routes_command,
+    twilio.twilio, doctor.doctor,
 ):
     main.add_command(command)
