@@ -20,6 +20,7 @@ from helpline.coordinator import audit
 from helpline.coordinator.auth import User, me
 from helpline.coordinator.board import live_states
 from helpline.coordinator.i18n import helpline_languages, language_name
+from helpline.coordinator.query import query
 from helpline.store.models import Level, Volunteer, validate_e164
 from helpline.store.unit_of_work import UnitOfWork
 from helpline.volunteers.directory import key_for, set_languages
@@ -62,7 +63,7 @@ def _language_choices() -> list[tuple[str, str]]:
 
 @bp.get("/volunteers")
 def index() -> str:
-    show_all = request.args.get("all") == "1"
+    show_all = query().show_all
     with from_app().db.unit_of_work() as uow:
         people = uow.volunteers.listing(active_only=not show_all)
     states = live_states(v.id for v in people)
@@ -82,7 +83,7 @@ def new() -> Response | str:
     return _edit(None)
 
 
-@bp.route("/volunteers/<int:volunteer_id>", methods=["GET", "POST"])
+@bp.route("/volunteers/<id:volunteer_id>", methods=["GET", "POST"])
 def edit(volunteer_id: int) -> Response | str:
     return _edit(volunteer_id)
 
@@ -207,7 +208,7 @@ def _save(
     return redirect(url_for("coordinator.volunteers.index"))
 
 
-@bp.post("/volunteers/<int:volunteer_id>/active")
+@bp.post("/volunteers/<id:volunteer_id>/active")
 def set_active(volunteer_id: int) -> Response:
     """Deactivate (or reactivate) a volunteer: she is off the router at once."""
     active = request.form.get("active") == "1"
