@@ -55,6 +55,7 @@ def blueprint() -> Blueprint:
     interface.before_request(auth.require_session)
     interface.before_request(query.check)
     interface.register_error_handler(query.BadQuery, query.bad_query)
+    interface.register_error_handler(413, shifts.too_large)
     for page in PAGES:
         interface.register_blueprint(page.bp)
     return interface
@@ -80,6 +81,8 @@ def init_app(app: Flask) -> None:
     # Only the interface's forms are checked (in auth.require_session): the Twilio
     # webhooks are signed by Twilio and carry no CSRF token.
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    # Every request, the webhooks' too: the largest is a schedule import.
+    app.config["MAX_CONTENT_LENGTH"] = shifts.MAX_IMPORT_BYTES
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["SESSION_COOKIE_SECURE"] = settings.cookies_secure
