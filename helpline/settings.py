@@ -20,6 +20,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from schedules.phones import phone_number
+
 PACKAGE = Path(__file__).resolve().parent
 ROOT = PACKAGE.parent
 """The source checkout (or, once installed, the folder holding the package)."""
@@ -133,6 +135,21 @@ class Settings(BaseSettings):
     @classmethod
     def _no_trailing_slash(cls, value: str | None) -> str | None:
         return value.rstrip("/") if value else value
+
+    @field_validator("helpline_number", "emergency_number")
+    @classmethod
+    def _a_phone_number(cls, value: str | None) -> str | None:
+        return phone_number(value) if value is not None else None
+
+    @field_validator("direct_numbers")
+    @classmethod
+    def _phone_numbers(cls, value: dict[str, str]) -> dict[str, str]:
+        return {phone_number(number): code for number, code in value.items()}
+
+    @property
+    def own_numbers(self) -> frozenset[str]:
+        """The helpline's own number and its direct numbers: never a volunteer's."""
+        return frozenset({self.helpline_number, *self.direct_numbers})
 
     @property
     def instance(self) -> Path:

@@ -29,7 +29,8 @@ def load_demo(helpline: Helpline, uow: UnitOfWork) -> int:
         raise ProductionRefused(["the demo volunteers are never loaded in production mode"])
     if uow.volunteers.count():
         return 0
-    listed = load_volunteers(EXAMPLES / "volunteers.yaml", list(helpline.known_languages))
+    listed = load_volunteers(EXAMPLES / "volunteers.yaml", list(helpline.known_languages),
+                             reserved=helpline.settings.own_numbers)
     added, _ = upsert_volunteers(uow, listed, local_language=helpline.settings.local_language)
     texts = {name: text for name, (_path, text) in read_files([EXAMPLES]).items()}
     helpline.shifts.replace(uow, texts, actor="demo")

@@ -3,7 +3,8 @@
 Pure domain code: no Flask, no Redis, no SQLAlchemy (checked by import-linter in
 CI). It takes plain values and returns plain values; the service wires it to the
 database and the router. Besides the standard library it uses ruamel.yaml (to
-read files keeping every line) and pydantic (to check them).
+read files keeping every line), pydantic (to check them) and phonenumbers (Google's
+libphonenumber, to check phone numbers).
 
 The pieces, each in one place:
 
@@ -22,6 +23,8 @@ The pieces, each in one place:
 - ``edits``       a coordinator's edit made in the stored files, changing only the
                   entry it touches: comments and layout stay
 - ``yaml_dump``   writing a schedule built in code as files (without comments)
+- ``phones``      the one check of a phone number, used by the service too (the web
+                  interface, the SMS webhook, the database, the settings)
 
 The names most callers need are importable from here.
 """

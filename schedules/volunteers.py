@@ -29,6 +29,7 @@ from pydantic import ConfigDict, Discriminator, Field, Tag
 
 from schedules.exceptions import Problem, ScheduleError, did_you_mean
 from schedules.model import ListedVolunteer
+from schedules.phones import PhoneError, phone_number
 from schedules.yaml_files import (
     KEY,
     Droppable,
@@ -37,13 +38,11 @@ from schedules.yaml_files import (
     Text,
     YamlFile,
     YamlModel,
-    parsed,
 )
 from schedules.yaml_files import Path as YamlPath
 
 LEVELS = ("primary", "secondary", "backup")
 KEY_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-E164 = re.compile(r"\+[1-9]\d{6,14}")
 
 
 def load_volunteers(
@@ -51,13 +50,16 @@ def load_volunteers(
     known_languages: Collection[str],
     *,
     levels: Collection[str] = LEVELS,
+    reserved: Collection[str] = (),
 ) -> dict[str, ListedVolunteer]:
-    """The volunteers listed in the file at ``path``, by key, in file order."""
+    """The volunteers listed in the file at ``path``, by key, in file order
+    (``reserved``: the helpline's own numbers, which no volunteer may have)."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise ScheduleError([Problem(str(path), None, f"cannot read the file: {error}")]) from None
-    return loads_volunteers(text, known_languages, file=str(path), levels=levels)
+    return loads_volunteers(text, known_languages, file=str(path), levels=levels,
+                            reserved=reserved)
 
 
 def loads_volunteers(
@@ -66,6 +68,7 @@ def loads_volunteers(
     *,
     file: str = "volunteers.yaml",
     levels: Collection[str] = LEVELS,
+    reserved: Collection[str] = (),
 ) -> dict[str, ListedVolunteer]:
     """The volunteers listed in ``text`` (named ``file`` in problems)."""
     document = YamlFile(text, file)
@@ -80,7 +83,12 @@ def loads_volunteers(
                             "letters, digits and dashes, like amina-h")
         if entry is None:
             continue
-        phone = entry.phone
+        phone = None
+        if entry.phone is not None:
+            try:
+                phone = phone_number(entry.phone, reserved=reserved)
+            except PhoneError as error:
+                document.report((*path, "phone"), str(error))
         if phone is not None and phone in phones:
             document.report((*path, "phone"), f"the same phone number as {phones[phone]}")
             phone = None
@@ -107,14 +115,6 @@ def languages_spoken(volunteers: Mapping[str, ListedVolunteer]) -> dict[str, fro
 # The format
 
 
-def _phone(text: str) -> str:
-    number = re.sub(r"[\s\-()]", "", text)
-    if not E164.fullmatch(number):
-        raise ValueError("the phone number is not in international form (write it with + "
-                         "and the country code, like +47 99 99 01 01)")
-    return number
-
-
 Listed = OneOrMore[Droppable[Text]]  # [so, ar, nb]: the first primary, the rest secondary
 Levelled = Fields[Droppable[Text]]  # {ar: primary, nb: backup}
 
@@ -125,7 +125,7 @@ class _Entry(YamlModel):
     # Each field is read on its own, so that a phone number is compared with the
     # others' even when her languages have a problem.
     name: Droppable[Text]
-    phone: Droppable[Annotated[str, parsed(_phone)]]
+    phone: Droppable[Text]  # checked by schedules.phones with the reserved numbers
     languages: Droppable[Annotated[
         Annotated[Listed, Tag("a list")] | Annotated[Levelled, Tag("with levels")],
         Discriminator(lambda value: "with levels" if isinstance(value, dict) else "a list"),

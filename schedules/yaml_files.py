@@ -5,6 +5,11 @@ This module owns the generic part of reading a hand-written YAML file, so that t
 schedules, the volunteers file and the service's own files (languages, prompt
 and SMS texts) report mistakes the same way:
 
+- **Nesting** deeper than :data:`MAX_NESTING` levels is refused before reading
+  (:func:`too_deep`, one linear pass): ruamel.yaml's scanner slows down with the
+  square of the depth of ``[``/``{`` (4,000 took 85 s) and its composer recurses
+  (50,000 nested ``[`` were a RecursionError); no file of the service needs
+  more than a handful of levels.
 - **Reading** is ruamel.yaml's round trip, which keeps the line of every key,
   value and list item (``.lc``). Every plain value is read as the text written:
   ``09:00``, ``no`` or ``2026-12-25`` stay text, never a number, a boolean or a
@@ -64,6 +69,12 @@ KEY = "[key]"
 """The last part of a :data:`Path` that means the key itself, not its value (as in
 pydantic's locations of dictionary keys)."""
 
+MAX_NESTING = 30
+"""The deepest nesting read: a schedule needs 5 levels, the service's files fewer than 10."""
+
+_ITEMS = re.compile(r"(?:[-?:](?:[ \t]+|$))*")  # "- - ? " opening a line: one level each
+_BRACKETS = re.compile(r"[\[\]{}]")
+
 _MODELS = "yaml_files.models"  # context: id of each mapping -> the model that read it
 _LENIENT = "yaml_files.lenient"  # context: the second pass, which reads what it can
 
@@ -92,6 +103,12 @@ class YamlFile:
         self.data: Any = None
         self._paths: dict[Problem, Path] = {}
         self._quoted: set[tuple[int, int]] = set()
+        deep = too_deep(text)
+        if deep is not None:
+            self.problems.append(Problem(file, deep, f"this is nested more than {MAX_NESTING} "
+                                         "levels deep (lists and mappings inside each other); "
+                                         "nothing was read"))
+            return
         yaml = YAML(typ="rt")
         yaml.Resolver = _TextResolver
         yaml.Constructor = _Constructor
@@ -275,6 +292,34 @@ class YamlFile:
                 message = (f"{key!r} is given twice in {where} "
                            f"(first on line {mapping.lc.key(key)[0] + 1})")
             yield self._at(path, Problem(self.file, line, message))
+
+
+def too_deep(text: str, limit: int = MAX_NESTING) -> int | None:
+    """The first line of ``text`` nested more than ``limit`` levels deep, or None.
+
+    One linear pass, without a parser (a parser is what deep nesting makes slow or
+    crash), so it counts an upper bound: the indentations still open above a line,
+    the ``- ``, ``? `` and ``: `` items that open it, and the ``[`` and ``{`` still
+    open, inside quotes and comments too."""
+    indents: list[int] = []
+    flow = 0
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        column = len(line) - len(stripped)
+        while indents and indents[-1] >= column:
+            indents.pop()
+        indents.append(column)
+        opening = _ITEMS.match(stripped)
+        block = len(indents) + (sum(c in "-?:" for c in opening.group(0)) if opening else 0)
+        for bracket in _BRACKETS.findall(line):
+            flow = flow + 1 if bracket in "[{" else max(0, flow - 1)
+            if block + flow > limit:
+                return number
+        if block + flow > limit:
+            return number
+    return None
 
 
 def load(

@@ -32,7 +32,8 @@ def volunteers_import(path: Path) -> None:
     """Add or update volunteers from a volunteers file (see README)."""
     helpline = from_app()
     try:
-        listed = load_volunteers(path, list(helpline.known_languages))
+        listed = load_volunteers(path, list(helpline.known_languages),
+                                 reserved=helpline.settings.own_numbers)
     except ScheduleError as error:
         fail(error)
     with helpline.db.unit_of_work() as uow:

@@ -23,8 +23,8 @@ from helpline.ops.number import (
 from helpline.prompts.catalog import LanguageFileError, UnknownLanguage, load_catalog
 from helpline.prompts.recordings import Recordings
 from helpline.settings import Settings
-from helpline.store.models import validate_e164
 from helpline.telephony import build_client
+from schedules.phones import phone_number
 
 twilio = click.Group("twilio", help="The helpline's Twilio numbers and their fallback.")
 
@@ -92,7 +92,7 @@ def twilio_fallback_twiml(output: Path | None, codes: tuple[str, ...],
             "EMERGENCY_NUMBER is not set: set the coordinators' duty phone, which the "
             "fallback dials")
     try:
-        emergency = validate_e164(settings.emergency_number)
+        emergency = phone_number(settings.emergency_number, strict=True)
         catalog = load_catalog(settings.languages_file, local=settings.local_language)
     except (ValueError, LanguageFileError) as error:
         raise click.ClickException(str(error)) from None

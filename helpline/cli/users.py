@@ -30,7 +30,15 @@ def users_create(
     username: str, name: str, role: str, languages: tuple[str, ...], locale: str, password: str
 ) -> None:
     """Create an account, e.g. the first administrator:
-    ``helpline users create ingrid --admin --name "Ingrid B."``."""
+    ``helpline users create ingrid --admin --name "Ingrid B."``.
+
+    ``--admin`` with ``--language`` is refused: an administrator edits every
+    language, so the codes would mean nothing while she is one, and would
+    silently become her responsibilities if she were ever made a coordinator."""
+    if role == Role.ADMIN.value and languages:
+        raise click.ClickException(
+            "--language is for coordinators: an administrator already edits every "
+            "language (leave out --language, or --admin)")
     helpline = from_app()
     upgrade(helpline.db.url)
     unknown = set(languages) - set(helpline.known_languages)

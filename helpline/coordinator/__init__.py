@@ -12,7 +12,9 @@ blueprint (``coordinator``), which adds the session check of every page:
 - ``accounts``    administrators manage accounts
 - ``audit``       who changed what
 
-Every page but the login page needs a session; every form carries a CSRF token
+Every page reads its query parameters through ``query``, which answers one it
+cannot read with a 400 page that says what it should be. Every page but the
+login page needs a session; every form carries a CSRF token
 (Flask-WTF); session cookies are Secure, HttpOnly and SameSite=Lax; logins are
 rate-limited in Redis. Pages speak Norwegian, Danish or English, chosen per
 account (``i18n``, Flask-Babel). An administrator sees and edits everything; a
@@ -36,6 +38,7 @@ from helpline.coordinator import (
     board,
     coverage,
     i18n,
+    query,
     shifts,
     stats,
     volunteers,
@@ -50,6 +53,9 @@ def blueprint() -> Blueprint:
     interface = Blueprint("coordinator", __name__, url_prefix="/coordinator",
                           template_folder="templates", static_folder="static")
     interface.before_request(auth.require_session)
+    interface.before_request(query.check)
+    interface.register_error_handler(query.BadQuery, query.bad_query)
+    interface.register_error_handler(413, shifts.too_large)
     for page in PAGES:
         interface.register_blueprint(page.bp)
     return interface
@@ -75,6 +81,8 @@ def init_app(app: Flask) -> None:
     # Only the interface's forms are checked (in auth.require_session): the Twilio
     # webhooks are signed by Twilio and carry no CSRF token.
     app.config["WTF_CSRF_CHECK_DEFAULT"] = False
+    # Every request, the webhooks' too: the largest is a schedule import.
+    app.config["MAX_CONTENT_LENGTH"] = shifts.MAX_IMPORT_BYTES
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
     app.config["SESSION_COOKIE_SECURE"] = settings.cookies_secure
@@ -83,4 +91,6 @@ def init_app(app: Flask) -> None:
     app.config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
     auth.init_app(app)
     i18n.init_app(app)
+    app.url_map.converters["id"] = query.IdConverter
+    app.register_error_handler(404, query.not_found)
     app.register_blueprint(blueprint())

@@ -141,7 +141,7 @@ def new() -> Response | str:
     return _render_form(form, None, languages)
 
 
-@bp.route("/accounts/<int:account_id>", methods=["GET", "POST"])
+@bp.route("/accounts/<id:account_id>", methods=["GET", "POST"])
 @admin_required
 def edit(account_id: int) -> Response | str:
     form = AccountForm()
@@ -179,7 +179,7 @@ def edit(account_id: int) -> Response | str:
     return redirect(url_for("coordinator.accounts.index"))
 
 
-@bp.post("/accounts/<int:account_id>/password")
+@bp.post("/accounts/<id:account_id>/password")
 @admin_required
 def password(account_id: int) -> Response | str:
     form = PasswordForm()
@@ -201,7 +201,7 @@ def password(account_id: int) -> Response | str:
     return redirect(url_for("coordinator.accounts.index"))
 
 
-@bp.post("/accounts/<int:account_id>/active")
+@bp.post("/accounts/<id:account_id>/active")
 @admin_required
 def set_active(account_id: int) -> Response:
     """Deactivate (she can no longer log in; her session ends) or reactivate."""

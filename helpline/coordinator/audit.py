@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 
 from helpline.bootstrap import from_app
 from helpline.coordinator.auth import admin_required, me
+from helpline.coordinator.query import query
 from helpline.privacy import redact
 from helpline.store.models import AuditEntry
 from helpline.store.unit_of_work import UnitOfWork
@@ -40,7 +41,7 @@ def record(uow: UnitOfWork, action: str, subject: str, detail: str = "") -> None
 @bp.get("/audit")
 @admin_required
 def log() -> str:
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = query().page or 1
     with from_app().db.unit_of_work() as uow:
         total = uow.audit.count()
         entries = uow.audit.page((page - 1) * PAGE_SIZE, PAGE_SIZE)

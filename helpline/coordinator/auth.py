@@ -27,6 +27,7 @@ from wtforms.validators import DataRequired, Length
 from helpline.accounts import authenticate
 from helpline.bootstrap import from_app
 from helpline.coordinator.i18n import INTERFACE_LOCALES
+from helpline.coordinator.query import local_path
 from helpline.privacy import keyed_hash
 from helpline.store.models import Account, Role
 
@@ -107,10 +108,9 @@ def require_session() -> Response | None:
 
 
 def safe_next(target: str | None) -> str:
-    """``target`` if it is a page of the interface, else the first page."""
-    if target and target.startswith("/coordinator") and not target.startswith("//"):
-        return target
-    return url_for(HOME)
+    """``target`` if it is a plain path of the interface (:func:`.query.local_path`:
+    a CR or LF, another host or scheme is not), else the first page."""
+    return local_path(target) or url_for(HOME)
 
 
 # -- login and logout --------------------------------------------------------------

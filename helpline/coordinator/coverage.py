@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 
 from helpline.bootstrap import from_app
-from helpline.coordinator.heatmap import HOURS, heatmap
+from helpline.coordinator.heatmap import heatmap
 from helpline.coordinator.i18n import day_names, helpline_languages
+from helpline.coordinator.query import query
 from schedules.exceptions import ScheduleError
 from schedules.timezones import iso_week, parse_iso_week
 
@@ -19,13 +20,9 @@ bp = Blueprint("coverage", __name__)
 
 
 def week_from_request(zone: ZoneInfo) -> str:
-    """The ISO week the page asks for (``?week=2026-W49``), this week by default."""
-    week = request.args.get("week", "")
-    try:
-        parse_iso_week(week)
-    except ValueError:
-        week = iso_week(datetime.now(UTC).astimezone(zone).date())
-    return week
+    """The ISO week the page asks for (``?week=2026-W49``, read by :mod:`.query`),
+    this week by default."""
+    return query().week or iso_week(datetime.now(UTC).astimezone(zone).date())
 
 
 def neighbour_weeks(week: str) -> tuple[str, str]:
@@ -48,10 +45,9 @@ def week() -> str:
         names = uow.volunteers.names_by_key()
     if schedule is not None:
         grid = heatmap(schedule, week, languages)
-    chosen_lang = request.args.get("lang", "")
-    chosen_hour = request.args.get("h", -1, type=int)
+    chosen_lang, chosen_hour = query().lang, query().hour
     chosen = None
-    if grid is not None and chosen_lang in grid and 0 <= chosen_hour < HOURS:
+    if grid is not None and chosen_lang in grid and chosen_hour is not None:
         cell = grid[chosen_lang][chosen_hour]
         chosen = {
             "language": chosen_lang,

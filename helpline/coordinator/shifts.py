@@ -7,6 +7,13 @@ An edit changes only the entry it touches in the stored files
 wrote them; the whole schedule is validated by the ``schedules`` package before
 it is stored: an overlap or a language she does not speak is refused with the
 package's plain-words problem. After the commit the router follows at once.
+
+An import whose files have problems is answered with the page itself, not with
+flashed messages (2,000 problems were 14 KB in the session cookie, which browsers
+drop past 4 KB): the count, the first :data:`SHOWN_PROBLEMS`, and every problem
+further down the page. "Check" re-computes the same report from the same files as
+a text file, importing nothing. The upload is bounded per file
+(:data:`MAX_UPLOAD_BYTES`) and in all (``MAX_CONTENT_LENGTH``, a 413 page).
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -30,6 +38,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
 from helpline.bootstrap import from_app
@@ -39,7 +48,7 @@ from helpline.coordinator.coverage import neighbour_weeks, week_from_request
 from helpline.coordinator.i18n import day_names, helpline_languages
 from helpline.store.models import Volunteer
 from schedules import edits
-from schedules.exceptions import ScheduleError
+from schedules.exceptions import Problem, ScheduleError
 from schedules.model import Away, Closure, ExtraShift, Schedule, TimeSpan, Weekday, WeeklyShift
 from schedules.notation import parse_span
 from schedules.timezones import parse_iso_week
@@ -47,6 +56,9 @@ from schedules.timezones import parse_iso_week
 bp = Blueprint("shifts", __name__)
 
 MAX_UPLOAD_BYTES = 1_000_000
+MAX_IMPORT_BYTES = 4_000_000
+"""The most one request may send (``MAX_CONTENT_LENGTH``): a few schedule files."""
+SHOWN_PROBLEMS = 20
 
 Kind = Literal["weekly", "extra", "away", "closure"]
 KINDS: tuple[Kind, ...] = ("weekly", "extra", "away", "closure")
@@ -76,12 +88,20 @@ def pick(schedule: Schedule, kind: Kind, index: int, expected: str) -> Rule:
 
 @bp.get("/shifts")
 def index() -> str:
+    return _index_page()
+
+
+def _index_page(problems: Sequence[Problem] = ()) -> str:
+    """The languages, the stored files, and the problems of an import just refused."""
     user = me()
     codes = [lang.code for lang in helpline_languages()]
     mine = [c for c in codes if user.may_edit(c)]
     with from_app().db.unit_of_work() as uow:
         files = sorted(uow.schedule.texts())
-    return render_template("coordinator/shifts.html", mine=mine, codes=codes, files=files)
+    return render_template("coordinator/shifts.html", mine=mine, codes=codes, files=files,
+                           problems=[str(problem) for problem in problems],
+                           shown=SHOWN_PROBLEMS, max_import_mb=MAX_IMPORT_BYTES // 1_000_000,
+                           max_file_mb=MAX_UPLOAD_BYTES // 1_000_000)
 
 
 def _schedule_or_empty(schedule: Schedule | None) -> Schedule:
@@ -242,6 +262,15 @@ def _apply(
     abort(400)
 
 
+def too_large(_error: RequestEntityTooLarge) -> tuple[str, int]:
+    """The 413 page: an upload past ``MAX_CONTENT_LENGTH``, said in her language."""
+    message = _("The upload is too large: at most %(size)d MB in all. Import fewer or "
+                "smaller files at once; nothing was imported.",
+                size=MAX_IMPORT_BYTES // 1_000_000)
+    return render_template("coordinator/error.html", heading=_("Too large"), message=message,
+                           plain=url_for("coordinator.shifts.index"), back=_("Shifts")), 413
+
+
 @bp.get("/shifts/export")
 def export() -> Response:
     """The stored schedule files, as a zip (one file: the file itself)."""
@@ -260,10 +289,8 @@ def export() -> Response:
                      download_name="helpline-schedules.zip")
 
 
-@bp.post("/shifts/import")
-@admin_required
-def import_files() -> BaseResponse:
-    """Replace the whole schedule with the uploaded files, all or nothing."""
+def _uploaded() -> dict[str, str] | BaseResponse:
+    """The uploaded files by name, or the page that says why they cannot be read."""
     texts: dict[str, str] = {}
     for upload in request.files.getlist("files"):
         if not upload.filename:
@@ -281,17 +308,43 @@ def import_files() -> BaseResponse:
     if not texts:
         flash(_("Choose one or more schedule files (.yaml)."), "error")
         return redirect(url_for("coordinator.shifts.index"))
+    return texts
+
+
+@bp.post("/shifts/import")
+@admin_required
+def import_files() -> BaseResponse | tuple[str, int]:
+    """Replace the whole schedule with the uploaded files, all or nothing."""
+    texts = _uploaded()
+    if not isinstance(texts, dict):
+        return texts
     helpline = from_app()
     with helpline.db.unit_of_work() as uow:
         try:
             helpline.shifts.replace(uow, texts, actor=me().username)
         except ScheduleError as error:
-            flash(_("Nothing was imported. Problems:"), "error")
-            for problem in error.problems:
-                flash(str(problem), "error")
-            return redirect(url_for("coordinator.shifts.index"))
+            return _index_page(error.problems), 400
         audit.record(uow, "schedule.import", "schedule", ", ".join(sorted(texts)))
         uow.commit()
         helpline.shifts.follow(uow)
     flash(_("Imported %(count)d files.", count=len(texts)), "info")
     return redirect(url_for("coordinator.shifts.index"))
+
+
+@bp.post("/shifts/import/check")
+@admin_required
+def check_files() -> BaseResponse:
+    """Every problem of the uploaded files as a text file; nothing is imported."""
+    texts = _uploaded()
+    if not isinstance(texts, dict):
+        return texts
+    helpline = from_app()
+    with helpline.db.unit_of_work() as uow:  # never committed
+        try:
+            helpline.shifts.replace(uow, texts, actor=me().username)
+        except ScheduleError as error:
+            report = "".join(f"{problem}\n" for problem in error.problems)
+        else:
+            report = f"No problems: {', '.join(sorted(texts))} can be imported.\n"
+    return Response(report, content_type="text/plain; charset=utf-8", headers={
+        "Content-Disposition": 'attachment; filename="schedule-problems.txt"'})

@@ -9,13 +9,14 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, render_template
 from flask_babel import gettext as _
 
 from helpline.bootstrap import from_app
 from helpline.coordinator import charts
 from helpline.coordinator.figures import Call, Period, Tally, csv_text, figures
 from helpline.coordinator.i18n import day_names
+from helpline.coordinator.query import query
 
 bp = Blueprint("stats", __name__)
 
@@ -33,20 +34,15 @@ def read_calls(first: date, last: date, zone: ZoneInfo) -> list[Call]:
 
 
 def period_from_request(zone: ZoneInfo) -> Period:
-    today = datetime.now(zone).date()
-    try:
-        last = date.fromisoformat(request.args.get("to", ""))
-    except ValueError:
-        last = today
-    try:
-        first = date.fromisoformat(request.args.get("from", ""))
-    except ValueError:
-        first = last - timedelta(DEFAULT_DAYS - 1)
+    """The days asked for (``?from=...&to=...&by=week``, read by :mod:`.query`):
+    by default the last 28 days by day; at most 367 days."""
+    asked = query()
+    last = asked.last or datetime.now(zone).date()
+    first = asked.first or last - timedelta(DEFAULT_DAYS - 1)
     if first > last:
         first, last = last, first
     first = max(first, last - timedelta(366))
-    by = "week" if request.args.get("by") == "week" else "day"
-    return Period(first, last, by)
+    return Period(first, last, asked.by or "day")
 
 
 @bp.get("/stats")

@@ -1,6 +1,8 @@
 """Volunteers: list, add, edit, deactivate; languages with their level; live state.
 
-Phone numbers are validated as E.164 and shown only on these pages. A
+Phone numbers are checked by :func:`schedules.phones.phone_number` (the one check
+of every number, here with the helpline's own numbers refused) and shown only
+on these pages. A
 coordinator may add or change a volunteer's languages only among those she is
 responsible for (every volunteer also speaks the local language, which anyone
 may set); she may edit a volunteer who speaks one of her languages.
@@ -20,10 +22,12 @@ from helpline.coordinator import audit
 from helpline.coordinator.auth import User, me
 from helpline.coordinator.board import live_states
 from helpline.coordinator.i18n import helpline_languages, language_name
-from helpline.store.models import Level, Volunteer, validate_e164
+from helpline.coordinator.query import query
+from helpline.store.models import Level, Volunteer
 from helpline.store.unit_of_work import UnitOfWork
 from helpline.volunteers.directory import key_for, set_languages
 from schedules.exceptions import ScheduleError
+from schedules.phones import PhoneError, Reason, phone_number
 
 bp = Blueprint("volunteers", __name__)
 
@@ -34,6 +38,22 @@ class VolunteerForm(FlaskForm):  # type: ignore[misc]
     name = StringField("name", validators=[DataRequired(), Length(max=200)])
     phone = StringField("phone", validators=[DataRequired(), Length(max=32)])
     preferred_language = SelectField("preferred_language")
+
+
+def phone_problem(reason: Reason) -> str:
+    """What the form says about a number :func:`phone_number` refused."""
+    problems: dict[Reason, str] = {
+        "form": _("The phone number must be in international form, like +4791234567."),
+        "invalid": _("This is not a valid phone number: check the country code and the "
+                     "number of digits."),
+        "reserved": _("This is one of the helpline's own numbers, not a volunteer's phone."),
+    }
+    return problems[reason]
+
+
+def checked_phone(form: VolunteerForm) -> str:
+    """The form's phone number in E.164; PhoneError when it cannot be hers."""
+    return phone_number(str(form.phone.data), reserved=from_app().settings.own_numbers)
 
 
 def local_language() -> str:
@@ -62,7 +82,7 @@ def _language_choices() -> list[tuple[str, str]]:
 
 @bp.get("/volunteers")
 def index() -> str:
-    show_all = request.args.get("all") == "1"
+    show_all = query().show_all
     with from_app().db.unit_of_work() as uow:
         people = uow.volunteers.listing(active_only=not show_all)
     states = live_states(v.id for v in people)
@@ -82,7 +102,7 @@ def new() -> Response | str:
     return _edit(None)
 
 
-@bp.route("/volunteers/<int:volunteer_id>", methods=["GET", "POST"])
+@bp.route("/volunteers/<id:volunteer_id>", methods=["GET", "POST"])
 def edit(volunteer_id: int) -> Response | str:
     return _edit(volunteer_id)
 
@@ -145,11 +165,9 @@ def _problems(
 ) -> list[str]:
     problems: list[str] = []
     try:
-        phone = validate_e164(str(form.phone.data))
-    except ValueError:
-        problems.append(
-            _("The phone number must be in international form, like +4791234567.")
-        )
+        phone = checked_phone(form)
+    except PhoneError as error:
+        problems.append(phone_problem(error.reason))
     else:
         other = uow.volunteers.with_phone(phone)
         if other is not None and other is not volunteer:
@@ -186,7 +204,7 @@ def _save(
     else:
         action = "volunteer.edit"
     volunteer.name = name
-    volunteer.phone = validate_e164(str(form.phone.data))
+    volunteer.phone = checked_phone(form)
     volunteer.preferred_language = str(form.preferred_language.data)
     set_languages(volunteer, levels)
     uow.flush()
@@ -207,7 +225,7 @@ def _save(
     return redirect(url_for("coordinator.volunteers.index"))
 
 
-@bp.post("/volunteers/<int:volunteer_id>/active")
+@bp.post("/volunteers/<id:volunteer_id>/active")
 def set_active(volunteer_id: int) -> Response:
     """Deactivate (or reactivate) a volunteer: she is off the router at once."""
     active = request.form.get("active") == "1"

@@ -10,7 +10,6 @@ own logs.
 from __future__ import annotations
 
 import enum
-import re
 from datetime import datetime
 
 from sqlalchemy import (
@@ -22,7 +21,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 
-E164 = re.compile(r"^\+[1-9]\d{6,14}$")
+from schedules.phones import phone_number
 
 
 class Base(DeclarativeBase):
@@ -48,16 +47,6 @@ class CallOutcome(enum.StrEnum):
     EMERGENCY = "emergency"  # degraded mode: forwarded to the duty phone
 
 
-def validate_e164(number: str) -> str:
-    """Return ``number`` if it is a valid E.164 number, else raise ValueError."""
-    cleaned = number.strip()
-    if not E164.match(cleaned):
-        raise ValueError(
-            f"phone number must be in international E.164 form, like +4791234567 (got {number!r})"
-        )
-    return cleaned
-
-
 class Volunteer(Base):
     __tablename__ = "volunteers"
 
@@ -76,7 +65,9 @@ class Volunteer(Base):
 
     @validates("phone")
     def _check_phone(self, _key: str, value: str) -> str:
-        return validate_e164(value)
+        """The last guard: whoever sets it (page, import, script) checked it already,
+        with the helpline's own numbers, through the same function."""
+        return phone_number(value, strict=True)
 
     def speaks(self) -> dict[str, Level]:
         return {lang.language: Level(lang.level) for lang in self.languages}

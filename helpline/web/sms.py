@@ -12,9 +12,9 @@ from flask import Blueprint, request
 from twilio.twiml.messaging_response import MessagingResponse
 
 from helpline.bootstrap import from_app
-from helpline.store.models import validate_e164
 from helpline.volunteers.commands import parse
 from helpline.web.twilio import twilio_webhook
+from schedules.phones import PhoneError, phone_number
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +26,8 @@ bp = Blueprint("sms", __name__, url_prefix="/sms")
 def incoming() -> MessagingResponse:
     response = MessagingResponse()
     try:
-        sender = validate_e164(request.form.get("From", ""))
-    except ValueError:
+        sender = phone_number(request.form.get("From", ""), strict=True)
+    except PhoneError:
         log.info("ignored an SMS without a usable sender")
         return response
     duty = from_app().duty

@@ -81,3 +81,20 @@ def test_per_language_overrides() -> None:
                         ring_at_once_by_language={"ar": 3})
     assert settings.hold_rounds_for("so") == 4 and settings.hold_rounds_for("ar") == 2
     assert settings.ring_at_once_for("ar") == 3 and settings.ring_at_once_for("so") == 1
+
+
+@pytest.mark.parametrize("name, value", [("HELPLINE_NUMBER", "+47٢٢٠٠٠٠٠٠"),
+                                         ("EMERGENCY_NUMBER", "+4742000000"),
+                                         ("DIRECT_NUMBERS", '{"22000017": "so"}')])
+def test_the_helplines_numbers_are_checked_like_every_number(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str
+) -> None:
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ValidationError):
+        Settings()
+
+
+def test_the_helplines_own_numbers_are_written_as_e164(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HELPLINE_NUMBER", "+47 22 00 00 00")
+    monkeypatch.setenv("DIRECT_NUMBERS", '{"+47 22 00 00 17": "so"}')
+    assert Settings().own_numbers == {"+4722000000", "+4722000017"}
