@@ -96,7 +96,7 @@ def test_it_refuses_without_a_duty_phone(env: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.parametrize(("args", "number", "message"), [
-    ((), "0047 21", "E.164"),
+    ((), "0047 21", "EMERGENCY_NUMBER: Value error, the phone number is not in international form"),
     (("--language", "xx"), DUTY, "no language 'xx'"),
     (("--language", "so"), DUTY, "so has no Twilio voice"),
 ])
