@@ -50,6 +50,7 @@ def blueprint() -> Blueprint:
     interface = Blueprint("coordinator", __name__, url_prefix="/coordinator",
                           template_folder="templates", static_folder="static")
     interface.before_request(auth.require_session)
+    interface.register_error_handler(403, auth.forbidden)
     for page in PAGES:
         interface.register_blueprint(page.bp)
     return interface

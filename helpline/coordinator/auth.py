@@ -10,7 +10,6 @@ login page needs a session, and every unsafe request a CSRF token
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import wraps
 from typing import Any, TypeVar, cast
@@ -20,6 +19,7 @@ from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
@@ -27,8 +27,9 @@ from wtforms.validators import DataRequired, Length
 from helpline.accounts import authenticate
 from helpline.bootstrap import from_app
 from helpline.coordinator.i18n import INTERFACE_LOCALES
+from helpline.coordinator.permissions import User
 from helpline.privacy import keyed_hash
-from helpline.store.models import Account, Role
+from helpline.store.models import Account
 
 bp = Blueprint("session", __name__)
 csrf = CSRFProtect()
@@ -40,42 +41,17 @@ PER_ADDRESS_FACTOR = 4  # an office of several coordinators shares one address
 HOME = "coordinator.coverage.week"
 
 
-@dataclass(frozen=True)
-class User:
-    """The logged-in coordinator, as Flask-Login sees her (a copy, not a DB row)."""
-
-    id: int
-    username: str
-    name: str
-    role: str
-    locale: str
-    languages: frozenset[str]
-    is_active: bool = True
-    is_authenticated: bool = True
-    is_anonymous: bool = False
-
-    def get_id(self) -> str:
-        return str(self.id)
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN.value
-
-    def may_edit(self, language: str) -> bool:
-        """Whether she may change volunteers' and shifts' ``language``."""
-        return self.is_admin or language in self.languages
-
-    @classmethod
-    def of(cls, account: Account) -> User:
-        return cls(
-            id=account.id,
-            username=account.username,
-            name=account.name,
-            role=account.role,
-            locale=account.locale,
-            languages=account.responsible_for(),
-            is_active=account.active,
-        )
+def user_of(account: Account) -> User:
+    """The session's copy of ``account``."""
+    return User(
+        id=account.id,
+        username=account.username,
+        name=account.name,
+        role=account.role,
+        locale=account.locale,
+        languages=account.responsible_for(),
+        is_active=account.active,
+    )
 
 
 def me() -> User:
@@ -91,6 +67,11 @@ def admin_required(view: F) -> F:
         return view(*args, **kwargs)
 
     return cast(F, wrapper)
+
+
+def forbidden(error: HTTPException) -> tuple[str, int]:
+    """A refusal as a page of the interface, saying what she may not change."""
+    return render_template("coordinator/forbidden.html", message=error.description), 403
 
 
 def require_session() -> Response | None:
@@ -151,7 +132,7 @@ def login() -> Response | str | tuple[str, int]:
             if account is not None:
                 account.last_login_at = datetime.now(UTC)
                 uow.commit()
-                login_user(User.of(account))
+                login_user(user_of(account))
                 helpline.counters.reset_login_user(user)
                 return redirect(safe_next(request.args.get("next")))
         flash(_("Wrong user name or password."), "error")
@@ -184,7 +165,7 @@ def _load_user(user_id: str) -> User | None:
         account = uow.accounts.get(int(user_id))
         if account is None or not account.active:
             return None
-        return User.of(account)
+        return user_of(account)
 
 
 def init_app(app: Flask) -> None:
