@@ -14,7 +14,18 @@ from datetime import UTC, datetime
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
@@ -24,7 +35,7 @@ from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from helpline.accounts import authenticate
+from helpline.accounts import authenticate, end_sessions
 from helpline.bootstrap import from_app
 from helpline.coordinator.i18n import INTERFACE_LOCALES
 from helpline.coordinator.permissions import User
@@ -50,8 +61,16 @@ def user_of(account: Account) -> User:
         role=account.role,
         locale=account.locale,
         languages=account.responsible_for(),
+        generation=account.session_generation,
         is_active=account.active,
     )
+
+
+def stay_logged_in(account: Account) -> None:
+    """After her own account's sessions were ended (a new password), keep this one:
+    she set it here; her other browsers are logged out."""
+    if account.id == me().id:
+        login_user(user_of(account))
 
 
 def me() -> User:
@@ -132,6 +151,7 @@ def login() -> Response | str | tuple[str, int]:
             if account is not None:
                 account.last_login_at = datetime.now(UTC)
                 uow.commit()
+                renew_session()
                 login_user(user_of(account))
                 helpline.counters.reset_login_user(user)
                 return redirect(safe_next(request.args.get("next")))
@@ -139,9 +159,24 @@ def login() -> Response | str | tuple[str, int]:
     return render_template("coordinator/login.html", form=form)
 
 
+def renew_session() -> None:
+    """A fresh session at login: nothing from before it carries over, not even the
+    CSRF token (a token a hostile page planted before login is worthless after)."""
+    session.clear()
+    g.pop("csrf_token", None)  # Flask-WTF's copy for this request
+
+
 @bp.post("/logout")
 def logout() -> Response:
+    """End this session and every other of her account (another browser, a copied
+    cookie)."""
+    with from_app().db.unit_of_work() as uow:
+        account = uow.accounts.get(me().id)
+        if account is not None:
+            end_sessions(account)
+            uow.commit()
     logout_user()
+    session.clear()
     flash(_("You are logged out."), "info")
     return redirect(url_for("coordinator.session.login"))
 
@@ -160,10 +195,16 @@ def set_locale() -> Response:
     return redirect(safe_next(request.form.get("next")))
 
 
-def _load_user(user_id: str) -> User | None:
+def _load_user(session_id: str) -> User | None:
+    """The session's user, on every request: None (logged out) when the account is
+    gone or inactive, or its sessions were ended since this one began."""
+    account_id, _sep, generation = session_id.partition(":")
+    if not (account_id.isdigit() and generation.isdigit()):
+        return None
     with from_app().db.unit_of_work() as uow:
-        account = uow.accounts.get(int(user_id))
-        if account is None or not account.active:
+        account = uow.accounts.get(int(account_id))
+        if (account is None or not account.active
+                or account.session_generation != int(generation)):
             return None
         return user_of(account)
 

@@ -24,7 +24,12 @@ ADMIN = "admin"
 
 @dataclass(frozen=True)
 class User:
-    """The logged-in coordinator, as Flask-Login sees her (a copy, not a DB row)."""
+    """The logged-in coordinator, as Flask-Login sees her (a copy, not a DB row).
+
+    ``generation`` is her account's session generation when she logged in: the
+    session keeps it (:meth:`get_id`), and a session whose generation is no longer
+    the account's has ended.
+    """
 
     id: int
     username: str
@@ -32,12 +37,14 @@ class User:
     role: str
     locale: str
     languages: frozenset[str]
+    generation: int = 0
     is_active: bool = True
     is_authenticated: bool = True
     is_anonymous: bool = False
 
     def get_id(self) -> str:
-        return str(self.id)
+        """What the session keeps: the account and its session generation."""
+        return f"{self.id}:{self.generation}"
 
     @property
     def is_admin(self) -> bool:
