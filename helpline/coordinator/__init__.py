@@ -13,10 +13,12 @@ blueprint (``coordinator``), which adds the session check of every page:
 - ``audit``       who changed what
 
 Every page but the login page needs a session; every form carries a CSRF token
-(Flask-WTF); session cookies are Secure, HttpOnly and SameSite=Lax; logins are
-rate-limited in Redis. Pages speak Norwegian, Danish or English, chosen per
-account (``i18n``, Flask-Babel). An administrator sees and edits everything; a
-coordinator edits only the languages she is responsible for.
+(Flask-WTF); session cookies are Secure, HttpOnly and SameSite=Lax; failed
+logins slow later ones down (``throttle``); who may change what is
+``permissions``; every answer of the app carries security headers (``headers``).
+Pages speak Norwegian, Danish or English, chosen per account (``i18n``,
+Flask-Babel). An administrator sees and edits everything; a coordinator edits
+only the languages she is responsible for.
 
 May import the services and :mod:`helpline.bootstrap`; nothing below imports it.
 """
@@ -35,6 +37,7 @@ from helpline.coordinator import (
     auth,
     board,
     coverage,
+    headers,
     i18n,
     shifts,
     stats,
@@ -84,4 +87,5 @@ def init_app(app: Flask) -> None:
     app.config["REMEMBER_COOKIE_SAMESITE"] = "Lax"
     auth.init_app(app)
     i18n.init_app(app)
+    headers.init_app(app)
     app.register_blueprint(blueprint())
