@@ -34,7 +34,7 @@ from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import Forbidden, HTTPException
 from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
@@ -100,7 +100,10 @@ def admin_required(view: F) -> F:
 
 def forbidden(error: HTTPException) -> tuple[str, int]:
     """A refusal as a page of the interface, saying what she may not change."""
-    return render_template("coordinator/forbidden.html", message=error.description), 403
+    message = error.description
+    if message == Forbidden.description:  # werkzeug's own words, in English
+        message = _("You are not allowed to do this.")
+    return render_template("coordinator/forbidden.html", message=message), 403
 
 
 def require_session() -> Response | None:

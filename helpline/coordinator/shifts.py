@@ -197,6 +197,8 @@ def refuse(languages: Collection[str] | None) -> NoReturn:
     """403, naming in plain words what she is not responsible for."""
     if languages is None:
         abort(403, _("Only an administrator may close the whole helpline."))
+    if not languages:  # a volunteer who speaks none of the helpline's languages
+        abort(403)
     abort(403, _("You are not responsible for %(language)s.",
                  language=", ".join(language_name(code) for code in sorted(languages))))
 

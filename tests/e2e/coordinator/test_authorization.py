@@ -193,3 +193,11 @@ def test_the_administrator_role_is_spelled_as_the_store_spells_it() -> None:
     from helpline.coordinator.permissions import ADMIN as ADMIN_ROLE
 
     assert ADMIN_ROLE == Role.ADMIN.value
+
+
+def test_a_refusal_is_a_page_of_the_interface_in_plain_words(as_somali: FlaskClient) -> None:
+    response = as_somali.get("/coordinator/accounts")
+    assert response.status_code == 403
+    html = response.get_data(as_text=True)
+    assert "You are not allowed to do this." in html
+    assert "Log out" in html  # the interface's own page, with its menu
