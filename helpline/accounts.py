@@ -3,7 +3,8 @@
 The rules the web pages and ``helpline users`` share: a user name in lower case,
 a password of at least :data:`MIN_PASSWORD_LENGTH` characters hashed with argon2
 (``argon2-cffi``'s defaults, rehashed when those change), and a check that takes
-as long whether or not the account exists.
+as long whether or not the account exists. Ending an account's sessions
+(:func:`end_sessions`) is one rule too.
 """
 
 from __future__ import annotations
@@ -67,6 +68,13 @@ def create_account(
     uow.accounts.add(account)
     uow.flush()
     return account
+
+
+def end_sessions(account: Account) -> None:
+    """End every session of ``account`` at once, on every device: at logout, and
+    when her password, role, languages or active state change (the use case
+    commits). The interface checks the generation on every request."""
+    account.session_generation += 1
 
 
 def authenticate(uow: UnitOfWork, username: str, password: str) -> Account | None:

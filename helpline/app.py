@@ -8,6 +8,7 @@ keeps them in ``app.extensions``, and lets each web part register itself with it
 from __future__ import annotations
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from helpline import coordinator, web
 from helpline.bootstrap import EXTENSION, bootstrap
@@ -24,6 +25,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     helpline = bootstrap(settings, clock=clock)
     app = Flask(__name__, instance_path=str(helpline.settings.instance))
     app.extensions[EXTENSION] = helpline
+    if helpline.settings.trusted_proxies:  # else X-Forwarded-* is never believed
+        hops = helpline.settings.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     web.init_app(app)
     coordinator.init_app(app)
     return app

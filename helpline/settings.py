@@ -72,7 +72,12 @@ class Settings(BaseSettings):
     secret_key: SecretStr | None = None
     """None: a random key kept in ``instance/secret_key``."""
     cookies_secure: bool = True
-    login_attempts_per_minute: int = Field(5, ge=1)
+    login_free_attempts: int = Field(5, ge=1)
+    """Failed logins of an account before each further one makes it wait (doubling
+    from 2 s up to 15 min); an address gets four times as many."""
+    trusted_proxies: int = Field(0, ge=0)
+    """Reverse proxies in front of the app whose ``X-Forwarded-For``/``-Proto`` are
+    believed (werkzeug's ProxyFix); 0: none, the client is the connection's peer."""
 
     # -- privacy -------------------------------------------------------------------
     caller_hash_secret: SecretStr = SecretStr("local-development-secret-change-me")

@@ -14,11 +14,13 @@ blueprint (``coordinator``), which adds the session check of every page:
 
 Every page reads its query parameters through ``query``, which answers one it
 cannot read with a 400 page that says what it should be. Every page but the
-login page needs a session; every form carries a CSRF token
-(Flask-WTF); session cookies are Secure, HttpOnly and SameSite=Lax; logins are
-rate-limited in Redis. Pages speak Norwegian, Danish or English, chosen per
-account (``i18n``, Flask-Babel). An administrator sees and edits everything; a
-coordinator edits only the languages she is responsible for.
+login page needs a session; every form carries a CSRF token (Flask-WTF);
+session cookies are Secure, HttpOnly and SameSite=Lax; failed logins slow later
+ones down (``throttle``); who may change what is ``permissions``; every answer
+of the app carries security headers (``headers``). Pages speak Norwegian,
+Danish or English, chosen per account (``i18n``, Flask-Babel). An administrator
+sees and edits everything; a coordinator edits only the languages she is
+responsible for.
 
 May import the services and :mod:`helpline.bootstrap`; nothing below imports it.
 """
@@ -37,6 +39,7 @@ from helpline.coordinator import (
     auth,
     board,
     coverage,
+    headers,
     i18n,
     query,
     shifts,
@@ -56,6 +59,7 @@ def blueprint() -> Blueprint:
     interface.before_request(query.check)
     interface.register_error_handler(query.BadQuery, query.bad_query)
     interface.register_error_handler(413, shifts.too_large)
+    interface.register_error_handler(403, auth.forbidden)
     for page in PAGES:
         interface.register_blueprint(page.bp)
     return interface
@@ -93,4 +97,5 @@ def init_app(app: Flask) -> None:
     i18n.init_app(app)
     app.url_map.converters["id"] = query.IdConverter
     app.register_error_handler(404, query.not_found)
+    headers.init_app(app)
     app.register_blueprint(blueprint())

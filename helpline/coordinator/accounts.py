@@ -4,8 +4,10 @@ password, deactivate and reactivate.
 The same rules as ``helpline users create``: passwords of 10+ characters,
 hashed with argon2 (:func:`helpline.accounts.password_hash`); languages
 from languages.yaml. An administrator may not deactivate or demote herself, so
-there is always at least one active administrator. Every change is written to
-the audit log in the same unit of work; a password never is.
+there is always at least one active administrator. A new password, a new role or
+languages, and deactivation end every session of the account at once
+(:func:`helpline.accounts.end_sessions`). Every change is written to the audit log
+in the same unit of work; a password never is.
 """
 
 from __future__ import annotations
@@ -19,10 +21,16 @@ from werkzeug.wrappers import Response
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
-from helpline.accounts import MIN_PASSWORD_LENGTH, AccountError, create_account, password_hash
+from helpline.accounts import (
+    MIN_PASSWORD_LENGTH,
+    AccountError,
+    create_account,
+    end_sessions,
+    password_hash,
+)
 from helpline.bootstrap import from_app
 from helpline.coordinator import audit
-from helpline.coordinator.auth import admin_required, me
+from helpline.coordinator.auth import admin_required, me, stay_logged_in
 from helpline.coordinator.i18n import INTERFACE_LOCALES, helpline_languages
 from helpline.store.models import Account, AccountLanguage, Role
 from helpline.store.unit_of_work import UnitOfWork
@@ -166,6 +174,8 @@ def edit(account_id: int) -> Response | str:
             if refusal:
                 flash(refusal, "error")
                 return _render_form(form, account, languages)
+        if role != account.role or set(languages) != account.responsible_for():
+            end_sessions(account)  # she logs in again, with her new rights
         account.name = str(form.name.data).strip()
         account.role = role
         account.locale = str(form.locale.data)
@@ -175,6 +185,7 @@ def edit(account_id: int) -> Response | str:
         uow.flush()
         audit.record(uow, "account.edit", f"account {account.username}", _summary(account))
         uow.commit()
+        stay_logged_in(account)
         flash(_("Saved %(name)s.", name=account.name), "info")
     return redirect(url_for("coordinator.accounts.index"))
 
@@ -194,9 +205,11 @@ def password(account_id: int) -> Response | str:
             edit = AccountForm(formdata=None, obj=account)
             return _render_form(edit, account, sorted(account.responsible_for()), form)
         account.password_hash = password_hash(str(form.password.data))
+        end_sessions(account)
         audit.record(uow, "account.password", f"account {account.username}",
                      "new password set")
         uow.commit()
+        stay_logged_in(account)
         flash(_("New password set for %(name)s.", name=account.name), "info")
     return redirect(url_for("coordinator.accounts.index"))
 
@@ -215,6 +228,7 @@ def set_active(account_id: int) -> Response:
             flash(_("There must always be an active administrator."), "error")
             return redirect(url_for("coordinator.accounts.index"))
         account.active = active
+        end_sessions(account)
         audit.record(uow, "account.activate" if active else "account.deactivate",
                      f"account {account.username}", account.name)
         uow.commit()

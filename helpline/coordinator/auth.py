@@ -1,35 +1,58 @@
 """Sessions: log in, log out, the interface language; who is logged in and her role.
 
-Passwords are checked by :mod:`helpline.accounts` (argon2). Login attempts are
-limited per account name and per address, counted in Redis (shared by every web
-process; both kept only as keyed hashes). Every view of the interface but the
+Passwords are checked by :mod:`helpline.accounts` (argon2). Failed logins slow
+down later ones per account and address, counted in Redis (:mod:`throttle`).
+Each session carries its account's session generation, checked on every request
+(:func:`_load_user`), and login starts a fresh session. Every view of the interface but the
 login page needs a session, and every unsafe request a CSRF token
 (:func:`require_session`, run before every page of the interface).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import wraps
 from typing import Any, TypeVar, cast
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import Forbidden, HTTPException
 from werkzeug.wrappers import Response
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from helpline.accounts import authenticate
+from helpline.accounts import authenticate, end_sessions
 from helpline.bootstrap import from_app
 from helpline.coordinator.i18n import INTERFACE_LOCALES
+from helpline.coordinator.permissions import User
 from helpline.coordinator.query import local_path
-from helpline.privacy import keyed_hash
-from helpline.store.models import Account, Role
+from helpline.coordinator.throttle import (
+    DEVICE_COOKIE,
+    DEVICE_DAYS,
+    FACTOR,
+    Throttle,
+    wait_after,
+)
+from helpline.state.counters import Scope
+from helpline.store.models import Account
 
 bp = Blueprint("session", __name__)
 csrf = CSRFProtect()
@@ -37,46 +60,28 @@ csrf = CSRFProtect()
 F = TypeVar("F", bound=Callable[..., Any])
 
 PUBLIC_ENDPOINTS = {"coordinator.session.login", "coordinator.static"}
-PER_ADDRESS_FACTOR = 4  # an office of several coordinators shares one address
 HOME = "coordinator.coverage.week"
 
 
-@dataclass(frozen=True)
-class User:
-    """The logged-in coordinator, as Flask-Login sees her (a copy, not a DB row)."""
+def user_of(account: Account) -> User:
+    """The session's copy of ``account``."""
+    return User(
+        id=account.id,
+        username=account.username,
+        name=account.name,
+        role=account.role,
+        locale=account.locale,
+        languages=account.responsible_for(),
+        generation=account.session_generation,
+        is_active=account.active,
+    )
 
-    id: int
-    username: str
-    name: str
-    role: str
-    locale: str
-    languages: frozenset[str]
-    is_active: bool = True
-    is_authenticated: bool = True
-    is_anonymous: bool = False
 
-    def get_id(self) -> str:
-        return str(self.id)
-
-    @property
-    def is_admin(self) -> bool:
-        return self.role == Role.ADMIN.value
-
-    def may_edit(self, language: str) -> bool:
-        """Whether she may change volunteers' and shifts' ``language``."""
-        return self.is_admin or language in self.languages
-
-    @classmethod
-    def of(cls, account: Account) -> User:
-        return cls(
-            id=account.id,
-            username=account.username,
-            name=account.name,
-            role=account.role,
-            locale=account.locale,
-            languages=account.responsible_for(),
-            is_active=account.active,
-        )
+def stay_logged_in(account: Account) -> None:
+    """After her own account's sessions were ended (a new password), keep this one:
+    she set it here; her other browsers are logged out."""
+    if account.id == me().id:
+        login_user(user_of(account))
 
 
 def me() -> User:
@@ -92,6 +97,14 @@ def admin_required(view: F) -> F:
         return view(*args, **kwargs)
 
     return cast(F, wrapper)
+
+
+def forbidden(error: HTTPException) -> tuple[str, int]:
+    """A refusal as a page of the interface, saying what she may not change."""
+    message = error.description
+    if message == Forbidden.description:  # werkzeug's own words, in English
+        message = _("You are not allowed to do this.")
+    return render_template("coordinator/forbidden.html", message=message), 403
 
 
 def require_session() -> Response | None:
@@ -121,46 +134,82 @@ class LoginForm(FlaskForm):  # type: ignore[misc]
     password = PasswordField("password", validators=[DataRequired(), Length(max=200)])
 
 
-def _hashed(value: str, purpose: str) -> str:
-    """An account name or address as the login counters keep it: a keyed hash."""
-    return keyed_hash(from_app().settings.caller_hash_secret.get_secret_value(), value,
-                      purpose=purpose)
+def _throttle() -> Throttle:
+    settings = from_app().settings
+    return Throttle(settings.caller_hash_secret.get_secret_value(),
+                    current_app.config["SECRET_KEY"])
 
 
-def _attempt_allowed(user: str, address: str) -> bool:
-    """Count one attempt of the (hashed) account name and address; False when this
-    minute's limit for either is passed."""
+def _too_early(form: LoginForm, seconds: float) -> Response:
+    """The answer while a scope waits: no password checked, when to try again."""
+    wait = max(1, math.ceil(seconds))
+    flash(_("Too many failed attempts. Wait %(seconds)d seconds and try again.",
+            seconds=wait), "error")
+    response = make_response(render_template("coordinator/login.html", form=form), 429)
+    response.headers["Retry-After"] = str(wait)
+    return response
+
+
+def _count_failure(scopes: list[Scope]) -> None:
     helpline = from_app()
-    user_count, address_count = helpline.counters.login_attempt(user, address)
-    limit = helpline.settings.login_attempts_per_minute
-    return user_count <= limit and address_count <= limit * PER_ADDRESS_FACTOR
+    free = helpline.settings.login_free_attempts
+    for scope, failures in zip(scopes, helpline.counters.login_failed(scopes), strict=True):
+        wait = wait_after(failures, free * FACTOR[scope[0]])
+        if wait:
+            helpline.counters.login_hold(scope, wait)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> Response | str | tuple[str, int]:
+def login() -> Response | str:
+    """Log in, slowed down by :mod:`throttle` (never locked: see there)."""
     form = LoginForm()
-    if form.validate_on_submit():
-        helpline = from_app()
-        who = str(form.username.data).strip().lower()
-        user = _hashed(who, "login-user")
-        if not _attempt_allowed(user, _hashed(request.remote_addr or "unknown", "login-address")):
-            flash(_("Too many attempts. Wait a minute and try again."), "error")
-            return render_template("coordinator/login.html", form=form), 429
-        with helpline.db.unit_of_work() as uow:
-            account = authenticate(uow, who, str(form.password.data))
-            if account is not None:
-                account.last_login_at = datetime.now(UTC)
-                uow.commit()
-                login_user(User.of(account))
-                helpline.counters.reset_login_user(user)
-                return redirect(safe_next(request.args.get("next")))
-        flash(_("Wrong user name or password."), "error")
-    return render_template("coordinator/login.html", form=form)
+    if not form.validate_on_submit():
+        return render_template("coordinator/login.html", form=form)
+    helpline, throttle = from_app(), _throttle()
+    who = str(form.username.data).strip().lower()
+    device = throttle.known_devices(request.cookies.get(DEVICE_COOKIE)).get(
+        throttle.account(who))
+    scopes = throttle.scopes(who, request.remote_addr or "unknown", device)
+    wait = helpline.counters.login_wait_seconds(scopes)
+    if wait > 0:
+        return _too_early(form, wait)
+    with helpline.db.unit_of_work() as uow:
+        account = authenticate(uow, who, str(form.password.data))
+        if account is None:
+            _count_failure(scopes)
+            flash(_("Wrong user name or password."), "error")
+            return render_template("coordinator/login.html", form=form)
+        account.last_login_at = datetime.now(UTC)
+        uow.commit()
+        renew_session()
+        login_user(user_of(account))
+    helpline.counters.login_succeeded([s for s in scopes if s[0] != "addr"])
+    response = redirect(safe_next(request.args.get("next")))
+    response.set_cookie(
+        DEVICE_COOKIE, throttle.remember(request.cookies.get(DEVICE_COOKIE), who),
+        max_age=DEVICE_DAYS * 86400, path=url_for("coordinator.session.login"),
+        secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True, samesite="Strict")
+    return response
+
+
+def renew_session() -> None:
+    """A fresh session at login: nothing from before it carries over, not even the
+    CSRF token (a token a hostile page planted before login is worthless after)."""
+    session.clear()
+    g.pop("csrf_token", None)  # Flask-WTF's copy for this request
 
 
 @bp.post("/logout")
 def logout() -> Response:
+    """End this session and every other of her account (another browser, a copied
+    cookie)."""
+    with from_app().db.unit_of_work() as uow:
+        account = uow.accounts.get(me().id)
+        if account is not None:
+            end_sessions(account)
+            uow.commit()
     logout_user()
+    session.clear()
     flash(_("You are logged out."), "info")
     return redirect(url_for("coordinator.session.login"))
 
@@ -179,12 +228,18 @@ def set_locale() -> Response:
     return redirect(safe_next(request.form.get("next")))
 
 
-def _load_user(user_id: str) -> User | None:
+def _load_user(session_id: str) -> User | None:
+    """The session's user, on every request: None (logged out) when the account is
+    gone or inactive, or its sessions were ended since this one began."""
+    account_id, _sep, generation = session_id.partition(":")
+    if not (account_id.isdigit() and generation.isdigit()):
+        return None
     with from_app().db.unit_of_work() as uow:
-        account = uow.accounts.get(int(user_id))
-        if account is None or not account.active:
+        account = uow.accounts.get(int(account_id))
+        if (account is None or not account.active
+                or account.session_generation != int(generation)):
             return None
-        return User.of(account)
+        return user_of(account)
 
 
 def init_app(app: Flask) -> None:

@@ -21,9 +21,9 @@ from __future__ import annotations
 import hashlib
 import io
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import date, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, NoReturn
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -42,14 +42,14 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
 from helpline.bootstrap import from_app
-from helpline.coordinator import audit
+from helpline.coordinator import audit, permissions
 from helpline.coordinator.auth import admin_required, me
 from helpline.coordinator.coverage import neighbour_weeks, week_from_request
-from helpline.coordinator.i18n import day_names, helpline_languages
+from helpline.coordinator.i18n import day_names, helpline_languages, language_name
 from helpline.store.models import Volunteer
 from schedules import edits
 from schedules.exceptions import Problem, ScheduleError
-from schedules.model import Away, Closure, ExtraShift, Schedule, TimeSpan, Weekday, WeeklyShift
+from schedules.model import Away, Schedule, TimeSpan, Weekday, WeeklyShift
 from schedules.notation import parse_span
 from schedules.timezones import parse_iso_week
 
@@ -62,11 +62,14 @@ SHOWN_PROBLEMS = 20
 
 Kind = Literal["weekly", "extra", "away", "closure"]
 KINDS: tuple[Kind, ...] = ("weekly", "extra", "away", "closure")
-Rule = WeeklyShift | ExtraShift | Away | Closure
+Rule = permissions.Rule
 
 
 def token(rule: Rule) -> str:
-    """A short fingerprint of a rule, so an edit applies to the rule the page showed."""
+    """A short fingerprint of a rule, so an edit applies to the rule the page showed.
+
+    Anyone can compute it from the exported files: it proves nothing about who
+    may change the rule (:func:`_authorise` decides that)."""
     return hashlib.sha256(repr(rule.sort_key()).encode()).hexdigest()[:12]
 
 
@@ -169,13 +172,18 @@ def _date(field: str) -> date:
 
 @bp.post("/shifts/<language>/edit")
 def edit(language: str) -> BaseResponse:
-    """One edit of ``language``'s shifts: ``action`` says which."""
+    """One edit of ``language``'s shifts: ``action`` says which.
+
+    Authorised twice: the page's language must be hers (the edit changes that
+    language's part), and then what the edit actually changes, looked up in the
+    stored schedule (:func:`_authorise`): the URL and the token alone prove nothing.
+    """
     helpline = from_app()
     if language not in helpline.known_languages:
         abort(404)
     user = me()
     if not user.may_edit(language):
-        abort(403)
+        refuse(frozenset({language}))
     action = request.form.get("action", "")
     back = redirect(url_for("coordinator.shifts.language", language=language,
                             week=request.form.get("week") or None))
@@ -204,6 +212,32 @@ def edit(language: str) -> BaseResponse:
     return back
 
 
+def refuse(languages: Collection[str] | None) -> NoReturn:
+    """403, naming in plain words what she is not responsible for."""
+    if languages is None:
+        abort(403, _("Only an administrator may close the whole helpline."))
+    if not languages:  # a volunteer who speaks none of the helpline's languages
+        abort(403)
+    abort(403, _("You are not responsible for %(language)s.",
+                 language=", ".join(language_name(code) for code in sorted(languages))))
+
+
+def _authorise(rule: Rule | None, changed: frozenset[str] | None, language: str,
+               volunteer: Volunteer | None) -> None:
+    """Refuse (403) unless she may make the change: move or remove ``rule``, or add a
+    rule for ``changed`` (languages; None: the whole helpline) about ``volunteer``'s
+    availability (an away period)."""
+    user, local = me(), from_app().settings.local_language
+    speaks = set(volunteer.speaks()) if volunteer is not None else set()
+    if rule is not None and not permissions.may_change_rule(user, rule, language, speaks, local):
+        refuse(speaks - {local} if isinstance(rule, Away)
+               else permissions.languages_changed(rule, language))
+    if rule is None and not permissions.may_change_languages(user, changed):
+        refuse(changed)
+    if volunteer is not None and not permissions.may_edit_volunteer(user, speaks, local):
+        refuse(speaks - {local})
+
+
 def _apply(
     texts: dict[str, str], schedule: Schedule, action: str, language: str,
     volunteers: dict[str, Volunteer],
@@ -221,11 +255,16 @@ def _apply(
         return Weekday(int(request.form.get("weekday", "")))
 
     def picked(kind: Kind) -> Rule:
-        return pick(schedule, kind, int(request.form["index"]), request.form.get("token", ""))
+        """The rule the page showed, once she is found to be allowed to change it."""
+        rule = pick(schedule, kind, int(request.form["index"]), request.form.get("token", ""))
+        owner = volunteers.get(rule.volunteer) if isinstance(rule, Away) else None
+        _authorise(rule, None, language, owner)
+        return rule
 
     only = frozenset({language})
     if action == "add_weekly":
         key, day, span = volunteer_key(), weekday(), _span()
+        _authorise(None, only, language, None)
         return (edits.add_weekly(texts, key, only, day, span, timezone=zone),
                 f"{key} {day.short} {span}")
     if action == "move_weekly":
@@ -236,19 +275,20 @@ def _apply(
                 f"{old.volunteer} {old.weekday.short} {old.span} -> {day.short} {span}")
     if action == "add_extra":
         key, day_, span = volunteer_key(), _date("day"), _span()
+        _authorise(None, only, language, None)
         return (edits.add_extra(texts, key, only, day_, span, timezone=zone),
                 f"{key} extra {day_} {span}")
     if action == "add_away":
         key, first, last = volunteer_key(), _date("first"), _date("last")
         if language not in volunteers[key].speaks():
             raise ValueError(_("she does not speak this language"))
+        _authorise(None, only, language, volunteers[key])
         return (edits.add_away(texts, key, first, last, timezone=zone),
                 f"{key} away {first}..{last}")
     if action == "add_closure":
         first, last = _date("first"), _date("last")
         whole = request.form.get("scope") == "all"
-        if whole and not me().is_admin:
-            abort(403)
+        _authorise(None, None if whole else only, language, None)
         return (edits.add_closure(texts, first, last, None if whole else only, timezone=zone),
                 f"closed {first}..{last} {'all' if whole else language}")
     if action == "remove":
@@ -256,8 +296,6 @@ def _apply(
         if kind not in KINDS:
             abort(400)
         rule = picked(kind)
-        if isinstance(rule, Closure) and rule.languages is None and not me().is_admin:
-            abort(403)
         return edits.remove(texts, rule, language), f"removed {kind}: {rule}"
     abort(400)
 

@@ -18,10 +18,11 @@ from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from helpline.bootstrap import from_app
-from helpline.coordinator import audit
-from helpline.coordinator.auth import User, me
+from helpline.coordinator import audit, permissions
+from helpline.coordinator.auth import me
 from helpline.coordinator.board import live_states
 from helpline.coordinator.i18n import helpline_languages, language_name
+from helpline.coordinator.permissions import User
 from helpline.coordinator.query import query
 from helpline.store.models import Level, Volunteer
 from helpline.store.unit_of_work import UnitOfWork
@@ -61,10 +62,7 @@ def local_language() -> str:
 
 
 def may_edit_volunteer(user: User, volunteer: Volunteer) -> bool:
-    if user.is_admin:
-        return True
-    spoken = set(volunteer.speaks()) - {local_language()}
-    return bool(spoken & user.languages)
+    return permissions.may_edit_volunteer(user, volunteer.speaks(), local_language())
 
 
 def _levels_from_form() -> dict[str, str]:

@@ -6,6 +6,7 @@ their opaque ref, accounts and addresses by a keyed hash.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 import redis
@@ -13,8 +14,11 @@ import redis
 from helpline.state.keys import RedisKeys
 
 MISSES_TTL_SECONDS = 12 * 3600  # a run of misses is forgotten after a quiet half-day
-LOGIN_WINDOW_SECONDS = 60
+LOGIN_MEMORY_SECONDS = 24 * 3600  # failed logins are forgotten after a quiet day
 TICK_LOCK_SECONDS = 120
+
+Scope = tuple[str, str]
+"""What failed logins are counted for: ``("user" | "addr" | "pair", keyed hash)``."""
 
 
 class Counters:
@@ -59,21 +63,34 @@ class Counters:
         return bool(self.client.set(self.keys.reminded(volunteer_id, start), "1",
                                     nx=True, ex=seconds))
 
-    # -- coordinators: login attempts per minute ----------------------------------
+    # -- coordinators: failed logins and the waits they impose ------------------
 
-    def login_attempt(self, user: str, address: str) -> tuple[int, int]:
-        """Count one attempt for the (hashed) account name and address; the counts
-        this minute, the window starting at the first attempt."""
-        user_key, addr_key = self.keys.login_user(user), self.keys.login_address(address)
+    def login_wait_seconds(self, scopes: Sequence[Scope]) -> float:
+        """How long until every one of ``scopes`` may try to log in again (0: now)."""
         pipe = self.client.pipeline()
-        for key in (user_key, addr_key):
-            pipe.set(key, 0, ex=LOGIN_WINDOW_SECONDS, nx=True)
-            pipe.incr(key)
-        _, user_count, _, addr_count = pipe.execute()
-        return int(user_count), int(addr_count)
+        for scope, hashed in scopes:
+            pipe.pttl(self.keys.login_wait(scope, hashed))
+        return max((int(ms) for ms in pipe.execute() if int(ms) > 0), default=0) / 1000
 
-    def reset_login_user(self, user: str) -> None:
-        self.client.delete(self.keys.login_user(user))
+    def login_failed(self, scopes: Sequence[Scope]) -> list[int]:
+        """Count one failed login for each scope; each one's failures so far (each
+        forgotten after a quiet :data:`LOGIN_MEMORY_SECONDS`)."""
+        pipe = self.client.pipeline()
+        for scope, hashed in scopes:
+            key = self.keys.login_failures(scope, hashed)
+            pipe.incr(key)
+            pipe.expire(key, LOGIN_MEMORY_SECONDS)
+        return [int(count) for count in pipe.execute()[::2]]
+
+    def login_hold(self, scope: Scope, seconds: float) -> None:
+        """``scope`` may not try again for ``seconds``."""
+        self.client.set(self.keys.login_wait(*scope), "1", px=max(1, int(seconds * 1000)))
+
+    def login_succeeded(self, scopes: Sequence[Scope]) -> None:
+        """Forget the failures and waits of ``scopes``."""
+        self.client.delete(*(key for scope, hashed in scopes
+                             for key in (self.keys.login_failures(scope, hashed),
+                                         self.keys.login_wait(scope, hashed))))
 
     # -- the periodic tick ---------------------------------------------------------
 

@@ -13,10 +13,11 @@ several helplines can share one Redis server:
 ``<p>:duty:note:<id>``              string: the call ref a volunteer's next topic
                                     digit belongs to
 ``<p>:duty:reminded:<id>:<start>``  flag: the reminder of one shift start was sent
-``<p>:login:user:<hash>``           counter: login attempts for an account name
-                                    (keyed hash) this minute
-``<p>:login:addr:<hash>``           counter: login attempts from an address
-                                    (keyed hash) this minute
+``<p>:login:fail:<scope>:<hash>``   counter: failed logins of one scope (``user``: an
+                                    account name, ``addr``: an address, ``pair``:
+                                    both, or a name and a known device), keyed hash
+``<p>:login:wait:<scope>:<hash>``   flag: that scope may not try again until it
+                                    expires
 ``<p>:tick:<YYYYmmddHHMM>``         flag: the periodic tick of that minute ran
 ``<p>:tick:last``                   hash: when the last tick ended, and what failed
 ==================================  ============================================
@@ -73,11 +74,11 @@ class RedisKeys:
     def reminded(self, volunteer_id: int, start: datetime) -> str:
         return f"{self.prefix}:duty:reminded:{volunteer_id}:{start:%Y%m%d%H%M}"
 
-    def login_user(self, hashed: str) -> str:
-        return f"{self.prefix}:login:user:{hashed}"
+    def login_failures(self, scope: str, hashed: str) -> str:
+        return f"{self.prefix}:login:fail:{scope}:{hashed}"
 
-    def login_address(self, hashed: str) -> str:
-        return f"{self.prefix}:login:addr:{hashed}"
+    def login_wait(self, scope: str, hashed: str) -> str:
+        return f"{self.prefix}:login:wait:{scope}:{hashed}"
 
     def tick(self, minute: datetime) -> str:
         return f"{self.prefix}:tick:{minute:%Y%m%d%H%M}"
@@ -98,5 +99,5 @@ def _patterns(prefix: str) -> tuple[re.Pattern[str], ...]:
             re.compile(rf"{p}:call:[0-9a-f]+(:tried)?"),
             re.compile(rf"{p}:duty:(misses|note):\d+"),
             re.compile(rf"{p}:duty:reminded:\d+:\d{{12}}"),
-            re.compile(rf"{p}:login:(user|addr):[0-9a-f]+"),
+            re.compile(rf"{p}:login:(fail|wait):(user|addr|pair):[0-9a-f]+"),
             re.compile(rf"{p}:tick:(\d{{12}}|last)"))

@@ -146,6 +146,9 @@ class Account(Base):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=None)
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    """Every session carries the generation it began in; raising it ends them all
+    (:func:`helpline.accounts.end_sessions`)."""
 
     languages: Mapped[list[AccountLanguage]] = relationship(
         back_populates="account", cascade="all, delete-orphan", lazy="selectin"

@@ -43,17 +43,37 @@ def server(app: Flask, accounts: None, demo: None) -> Iterator[str]:
     thread.join(timeout=5)
 
 
+# Every Content-Security-Policy violation of every document, as the browser reports
+# it (the script is injected by Playwright before the page's own, and is not
+# subject to the policy).
+WATCH_CSP = """
+document.addEventListener("securitypolicyviolation", function (e) {
+  window.reportCsp(e.violatedDirective + " blocked " + e.blockedURI);
+});
+"""
+
+
 @pytest.fixture
 def page(server: str) -> Iterator[Any]:
+    """A Chromium page; the test fails if any page broke the Content-Security-Policy
+    (a violation event, or the console error Chromium logs for one)."""
     from playwright.sync_api import sync_playwright
 
+    violations: list[str] = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
         context = browser.new_context(viewport={"width": 1700, "height": 900},
                                       accept_downloads=True, base_url=server)
-        yield context.new_page()
+        context.expose_function("reportCsp", lambda text: violations.append(text))
+        context.add_init_script(WATCH_CSP)
+        page = context.new_page()
+        page.csp_violations = violations
+        page.on("console", lambda message: violations.append(message.text)
+                if "Content Security Policy" in message.text else None)
+        yield page
         context.close()
         browser.close()
+    assert violations == [], "Content-Security-Policy violations"
 
 
 def log_in(page: Any, username: str, password: str) -> None:
@@ -197,3 +217,105 @@ def test_a_coordinator_is_refused_on_a_language_not_hers(page: Any) -> None:
     assert page.is_visible("text=read only")
     assert page.locator("#add-weekly").count() == 0
     shot(page, "refused")
+
+
+def test_no_page_breaks_the_content_security_policy(app: Flask, page: Any) -> None:
+    """Every page of the URL map, as an administrator, with its scripts at work."""
+    import re
+
+    from .conftest import ADMIN, volunteer_by_key
+
+    seed_call_records(app, 30)
+    hodan = volunteer_by_key(app, "hodan-a")
+    assert hodan is not None
+    values = {"language": "so", "volunteer_id": str(hodan.id), "account_id": "1",
+              "filename": "coordinator.css"}
+    log_in(page, *ADMIN)
+    page.wait_for_selector("#heatmap")
+    page.click("#heatmap tr[data-language=so] td:nth-child(12)")  # heatmap.js
+    page.wait_for_selector("#who")
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/coordinator") or "GET" not in (rule.methods or ()) \
+                or rule.rule.endswith((".csv", "/export", "/table")):
+            continue
+        path = rule.rule
+        for name, value in values.items():
+            path = re.sub(rf"<(?:[a-z]+:)?{name}>", value, path)
+        response = page.goto(path)
+        assert response is not None and response.ok, path
+        assert "'unsafe-inline'" not in response.headers["content-security-policy"]
+    page.goto("/coordinator/board")
+    page.wait_for_timeout(5500)  # one refresh of the board by board.js
+    page.select_option("select[name=locale]", "da")  # locale.js submits the form
+    page.wait_for_selector("nav >> text=Frivillige")
+    assert page.csp_violations == []
+    # the watch works: an inline script slipped into the page is blocked and reported
+    page.evaluate("""() => { const s = document.createElement("script");
+                             s.textContent = "window.injected = 1";
+                             document.body.appendChild(s); }""")
+    page.wait_for_timeout(300)
+    assert page.evaluate("window.injected") is None
+    assert page.csp_violations, "the CSP watch saw nothing"
+    page.csp_violations.clear()
+
+
+def test_after_logout_a_stale_cookie_and_the_back_button_show_the_login_page(
+    page: Any, server: str
+) -> None:
+    from .conftest import SOMALI
+
+    log_in(page, *SOMALI)
+    page.wait_for_selector("#heatmap")
+    page.goto("/coordinator/volunteers")
+    page.wait_for_selector("td.phone")
+    stolen = page.context.cookies()
+    page.click("button:has-text('Log out')")
+    page.wait_for_selector("text=You are logged out.")
+    page.go_back()
+    page.wait_for_selector("input[name=password]")
+    assert "/coordinator/login" in page.url
+    assert page.locator("td.phone").count() == 0
+    # the cookie copied before logout opens nothing in another browser profile
+    context = page.context.browser.new_context(base_url=server)
+    context.add_cookies(stolen)
+    thief = context.new_page()
+    thief.goto("/coordinator/volunteers")
+    assert "/coordinator/login" in thief.url
+    assert thief.locator("td.phone").count() == 0
+    context.close()
+
+
+def test_an_edit_of_another_language_is_refused_with_a_message(app: Flask, page: Any) -> None:
+    """A Somali coordinator's page forged to remove the Arabic closure."""
+    from helpline.bootstrap import from_app
+    from helpline.coordinator.shifts import token
+
+    from .conftest import SOMALI
+
+    helpline = from_app(app)
+    with helpline.db.unit_of_work() as uow:
+        schedule = helpline.shifts.load(uow)
+    assert schedule is not None
+    index, arabic = next((i, c) for i, c in enumerate(schedule.closures)
+                         if c.languages == frozenset({"ar"}))
+    log_in(page, *SOMALI)
+    page.wait_for_selector("#heatmap")
+    page.goto("/coordinator/shifts/so")
+    form = page.locator("form:has(input[name=action][value=add_closure])")
+    assert form.count() == 1
+    page.evaluate("""([index, token]) => {
+        const form = document.querySelector("form:has(input[name=action][value=add_closure])");
+        form.querySelector("input[name=action]").value = "remove";
+        for (const [name, value] of [["kind", "closure"], ["index", index], ["token", token]]) {
+            const field = document.createElement("input");
+            field.type = "hidden"; field.name = name; field.value = value;
+            form.appendChild(field);
+        }
+        form.submit();
+    }""", [str(index), token(arabic)])
+    page.wait_for_selector("#refusal")
+    assert "You are not responsible for Arabic" in page.inner_text("#refusal")
+    shot(page, "refused-edit")
+    with helpline.db.unit_of_work() as uow:
+        after = helpline.shifts.load(uow)
+    assert after is not None and arabic in after.closures

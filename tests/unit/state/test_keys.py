@@ -19,8 +19,8 @@ def test_names() -> None:
     assert KEYS.misses(12) == "hl:duty:misses:12"
     assert KEYS.note(12) == "hl:duty:note:12"
     assert KEYS.reminded(12, MINUTE) == "hl:duty:reminded:12:202612020905"
-    assert KEYS.login_user("ab12") == "hl:login:user:ab12"
-    assert KEYS.login_address("cd34") == "hl:login:addr:cd34"
+    assert KEYS.login_failures("user", "ab12") == "hl:login:fail:user:ab12"
+    assert KEYS.login_wait("addr", "cd34") == "hl:login:wait:addr:cd34"
     assert KEYS.tick(MINUTE) == "hl:tick:202612020905"
     assert KEYS.routing.queue == "hl:routing:queue"
 
@@ -34,7 +34,8 @@ def test_a_call_ref_is_read_back_only_from_a_call_key() -> None:
 
 def test_every_named_key_is_owned() -> None:
     named = [KEYS.call(REF), KEYS.call_tried(REF), KEYS.misses(3), KEYS.note(3),
-             KEYS.reminded(3, MINUTE), KEYS.login_user("ab"), KEYS.login_address("cd"),
+             KEYS.reminded(3, MINUTE), KEYS.login_failures("pair", "ab"),
+             KEYS.login_wait("addr", "cd"),
              KEYS.tick(MINUTE), KEYS.routing.volunteers, KEYS.routing.calls,
              KEYS.routing.leases, KEYS.routing.finished, KEYS.routing.queue,
              KEYS.routing.calls_today("2026-12-02")]
