@@ -14,7 +14,7 @@ from helpline.cli import main
 @pytest.fixture
 def environment(app_config: dict[str, Any], redis_client: Any, monkeypatch: Any) -> None:
     for name, value in app_config.items():
-        if isinstance(value, str | Path):
+        if isinstance(value, str | Path | bool):
             monkeypatch.setenv(name.upper(), str(value))
 
 
