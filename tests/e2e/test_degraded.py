@@ -11,7 +11,6 @@ from flask import Flask
 from sqlalchemy.engine import make_url
 
 from benchmarks.tcp_proxy import TcpProxy
-
 from helpline.app import create_app
 from helpline.bootstrap import from_app
 from helpline.settings import Settings
