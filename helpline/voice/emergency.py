@@ -49,22 +49,24 @@ def record_emergency(spool: RecordSpool, states: CallStates, ref: str, language:
     log.error("degraded mode: %s did not answer (%s); forwarding to the duty phone",
               culprit(error), type(error).__name__)
     spool.spool(emergency_record(ref, language, now))
-    mark_forwarded(states, ref, now)
+    mark_forwarded(states, ref)
 
 
-def mark_forwarded(states: CallStates, ref: str, now: float) -> None:
+def mark_forwarded(states: CallStates, ref: str) -> None:
     """Mark the call as forwarded to the duty phone (if Redis answers), so the
-    status callback writes its record as ``emergency``. A call first seen here
-    starts now, so its record has a time."""
+    status callback writes its record as ``emergency``. Only a call the service
+    saw arrive has a state to mark: a step under a CallSid it never saw must not
+    make one (the spooled record is that call's only record)."""
     try:
-        states.start(ref, now)
-        states.update(ref, ended=CallOutcome.EMERGENCY.value)
+        state = states.load(ref)
+        if state is not None and state.started:
+            states.update(ref, ended=CallOutcome.EMERGENCY.value)
     except redis.exceptions.RedisError:
         pass  # the spooled record says it; the database keeps the emergency outcome
 
 
 def after_forward(availability: Availability, states: CallStates, ref: str,
-                  late: steps.CallerStep, now: float) -> None:
+                  late: steps.CallerStep) -> None:
     """A step that ran out of its budget has ended after the caller was forwarded:
     free whoever it reserved (nobody rings her: the caller never got that step)
     and mark the call forwarded again, over anything the step wrote."""
@@ -74,4 +76,4 @@ def after_forward(availability: Availability, states: CallStates, ref: str,
             log.warning("a late step's reservation was released: the caller was forwarded")
     except redis.exceptions.RedisError:
         log.error("a late step's reservation could not be released; its lease will lapse")
-    mark_forwarded(states, ref, now)
+    mark_forwarded(states, ref)

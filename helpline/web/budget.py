@@ -67,8 +67,7 @@ def caller_step(step: Callable[[CallFlow], CallerStep], ref: str, language: str 
 def _late_step_ended(helpline: Helpline, ref: str, late: Future[CallerStep]) -> None:
     if late.cancelled() or late.exception() is not None:
         return  # it failed: it holds nobody (a failing ring step lets go itself)
-    after_forward(helpline.availability, helpline.call_states, ref, late.result(),
-                  helpline.clock())
+    after_forward(helpline.availability, helpline.call_states, ref, late.result())
 
 
 def degraded(helpline: Helpline, error: BaseException, ref: str, language_code: str | None
