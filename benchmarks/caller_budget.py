@@ -123,7 +123,8 @@ def run(*, rounds: int, status: int, sms: int, callers: int, redis_url: str,
     say("$ " + shlex.join(["gunicorn", *command[3:]]) + f"   (its log: {tmp / 'gunicorn.log'})")
     with (tmp / "gunicorn.log").open("wb") as log:
         server = subprocess.Popen([*command, "--log-level", "warning"], env=env, cwd=ROOT,
-                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                                  preexec_fn=_die_with_parent)
     figures = Figures()
     try:
         _wait_for(base, server)
@@ -184,6 +185,13 @@ def _wait_for(base: str, server: subprocess.Popen[bytes], timeout: float = 60.0)
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"the service at {base} did not start")
+
+
+def _die_with_parent() -> None:
+    """In the child: SIGTERM to it when this process ends, however it is stopped (Linux)."""
+    import ctypes
+
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 def _stop(server: subprocess.Popen[bytes]) -> None:
