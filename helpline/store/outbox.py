@@ -68,11 +68,20 @@ class RecordSpool:
         log.warning("call record spooled to disk until the database answers")
         return path
 
-    def pending(self) -> list[Path]:
-        """The spooled records not yet in the database, oldest first."""
+    def waiting(self) -> list[Path]:
+        """The files of the records not yet in the database, oldest first."""
         if not self.directory.is_dir():
             return []
         return sorted(self.directory.glob("*.json"))
+
+    def pending(self) -> int:
+        """How many records wait on this host's disk for the database (spool files of
+        earlier versions counted line by line)."""
+        if not self.directory.is_dir():
+            return 0
+        old = [*self.directory.glob("*.jsonl"), *self.directory.glob("*.flushing")]
+        return len(self.waiting()) + sum(
+            sum(1 for line in _lines(path) if line.strip()) for path in old)
 
     def set_aside(self) -> list[Path]:
         """Spooled data that could not be written as a record, kept for a person."""
@@ -92,7 +101,7 @@ class RecordSpool:
             if not mine:
                 return 0
             self._take_in_old_files()
-            for path in self.pending():
+            for path in self.waiting():
                 try:
                     data = _parse(path.read_text(encoding="utf-8"))
                     written += self._insert(data)
@@ -151,11 +160,7 @@ class RecordSpool:
                 continue  # its writer named it after all
         old = [*self.directory.glob("*.jsonl"), *self.directory.glob("*.flushing")]
         for path in sorted(old):
-            try:
-                lines = path.read_text(encoding="utf-8").splitlines()
-            except FileNotFoundError:
-                continue
-            for line in filter(str.strip, lines):
+            for line in filter(str.strip, _lines(path)):
                 try:
                     _parse(line)
                     _write_new(self.directory, line)
@@ -175,6 +180,13 @@ def _write_new(directory: Path, text: str) -> Path:
     final = directory / name
     temporary.rename(final)
     return final
+
+
+def _lines(path: Path) -> list[str]:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except FileNotFoundError:
+        return []  # taken in by another flusher meanwhile
 
 
 def _parse(text: str) -> dict[str, Any]:

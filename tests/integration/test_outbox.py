@@ -43,15 +43,16 @@ def stored_refs(service: Helpline) -> list[str]:
 
 def test_no_record_is_lost_however_many_flushes_fail(service: Helpline) -> None:
     refs = spooled(service, 3)
-    names = sorted(path.name for path in service.spool.pending())
+    names = sorted(path.name for path in service.spool.waiting())
     dead = RecordSpool(service.spool.directory, Database(DEAD_DATABASE, timeout_seconds=0.2))
     for _ in range(40):  # each failure once renamed the file longer, until Errno 36
         with pytest.raises(DatabaseError):
             dead.flush()
-    assert sorted(path.name for path in service.spool.pending()) == names
+    assert sorted(path.name for path in service.spool.waiting()) == names
+    assert service.spool.pending() == 3
     assert service.spool.flush() == 3
     assert stored_refs(service) == refs
-    assert service.spool.pending() == []
+    assert service.spool.waiting() == []
     assert service.spool.flush() == 0  # nothing twice
 
 
@@ -101,7 +102,7 @@ def test_a_file_that_is_not_a_record_is_set_aside_and_the_rest_go_in(
     with caplog.at_level(logging.ERROR, logger="helpline.store.outbox"):
         assert service.spool.flush() == 2
     assert stored_refs(service) == [first, last]
-    assert service.spool.pending() == []
+    assert service.spool.waiting() == []
     kept = service.spool.set_aside()
     assert [path.name for path in kept] == [
         "00000000000000000001-garbage.json", "00000000000000000002-no-time.json",
@@ -128,6 +129,7 @@ def test_spool_files_of_earlier_versions_are_taken_in_line_by_line(service: Help
     (directory / "records-102.flushing").write_text(f"{line(3)}\n")
     retried = "records-103" + "-retry-104" * 20 + ".jsonl"
     (directory / retried).write_text(f"{line(4)}\n\n")
+    assert service.spool.pending() == 5  # the bad line too: nothing is dropped unseen
     assert service.spool.flush() == 4
     assert stored_refs(service) == [ref(1), ref(2), ref(3), ref(4)]
     [kept] = service.spool.set_aside()
@@ -181,10 +183,10 @@ def test_the_spool_is_flushed_at_start_up_in_the_background(
         apps.append(stuck.app)
         [thread] = started
         assert thread.is_alive()  # loaded while the flush still waits for the database
-        assert service.spool.pending() != []
+        assert service.spool.waiting() != []
         hole.close()  # that process's flush fails: the records stay spooled
         thread.join(timeout=30)  # type: ignore[attr-defined]
-        assert len(service.spool.pending()) == 2
+        assert len(service.spool.waiting()) == 2
         # The database answers: the next start writes them.
         monkeypatch.setenv("DATABASE_URL", database_url)
         started.clear()
@@ -194,7 +196,7 @@ def test_the_spool_is_flushed_at_start_up_in_the_background(
         [thread] = started
         thread.join(timeout=30)  # type: ignore[attr-defined]
         assert stored_refs(service) == refs
-        assert service.spool.pending() == []
+        assert service.spool.waiting() == []
     finally:
         hole.close()
         sys.modules.pop("helpline.wsgi", None)
