@@ -202,3 +202,39 @@ def test_the_spool_is_flushed_at_start_up_in_the_background(
         sys.modules.pop("helpline.wsgi", None)
         for app in apps:
             from_app(app).close()
+
+
+def test_records_spooled_while_others_flush_all_go_in_once(service: Helpline) -> None:
+    """Writers spool while two flushers (one host's processes) flush in a loop."""
+    import threading
+
+    refs = [ref(n) for n in range(1, 121)]
+    done = threading.Event()
+    errors: list[BaseException] = []
+
+    def write(part: list[str]) -> None:
+        for call in part:
+            service.spool.spool(emergency_record(call, "so", NOW))
+
+    def flush_until_done() -> None:
+        other = RecordSpool(service.spool.directory, service.db)
+        while not done.is_set():
+            try:
+                other.flush()
+            except Exception as error:  # reported below
+                errors.append(error)
+                return
+
+    flushers = [threading.Thread(target=flush_until_done) for _ in range(2)]
+    writers = [threading.Thread(target=write, args=(refs[i::4],)) for i in range(4)]
+    for thread in [*flushers, *writers]:
+        thread.start()
+    for thread in writers:
+        thread.join()
+    done.set()
+    for thread in flushers:
+        thread.join()
+    assert errors == []
+    service.spool.flush()
+    assert stored_refs(service) == refs
+    assert service.spool.pending() == 0
