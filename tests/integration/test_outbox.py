@@ -164,7 +164,7 @@ def test_the_spool_is_flushed_at_start_up_in_the_background(
             "INSTANCE_PATH": str(tmp_path / "instance"), "REDIS_URL": redis_url,
             "REDIS_PREFIX": "htest", "CALLER_HASH_SECRET": "test-secret",
             "DATABASE_URL": f"postgresql+psycopg://nobody@127.0.0.1:{hole.port}/helpline",
-            "SERVICE_TIMEOUT_SECONDS": "5",
+            "SERVICE_TIMEOUT_SECONDS": "2",
         }.items():
             monkeypatch.setenv(name, value)
         import helpline.startup
