@@ -21,6 +21,7 @@ import argparse
 import os
 import re
 import shlex
+import shutil
 import signal
 import socket
 import subprocess
@@ -120,7 +121,7 @@ def run(*, rounds: int, status: int, sms: int, callers: int, redis_url: str,
         "HELPLINE_NUMBER": "+4722000000",
     }
     command = production_command(readme, port, command_line)
-    say("$ " + shlex.join(["gunicorn", *command[3:]]) + f"   (its log: {tmp / 'gunicorn.log'})")
+    say("$ " + shlex.join(["gunicorn", *command[3:]]))
     with (tmp / "gunicorn.log").open("wb") as log:
         server = subprocess.Popen([*command, "--log-level", "warning"], env=env, cwd=ROOT,
                                   stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
@@ -171,6 +172,10 @@ def run(*, rounds: int, status: int, sms: int, callers: int, redis_url: str,
         _stop(server)
         hole.close()
         _forget(redis_url, prefix)
+        if figures.bad:
+            say(f"gunicorn's log is kept in {tmp / 'gunicorn.log'}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
     return figures
 
 
