@@ -1,5 +1,6 @@
 """What a run does before serving: the schema up to date, demo data if asked, Redis
-rebuilt from the truth.
+rebuilt from the truth, and the call records this host spooled while the database
+was down written (in the background: :func:`flush_spool_in_background`).
 
 The demo volunteers and schedules come from ``schedules/examples``: volunteers
 for every language with numbers in a fictional range, and weekly shifts. Nobody
@@ -8,6 +9,9 @@ pointed at the service).
 """
 
 from __future__ import annotations
+
+import logging
+import threading
 
 from helpline.bootstrap import Helpline
 from helpline.settings import ProductionRefused
@@ -18,6 +22,8 @@ from helpline.store.unit_of_work import UnitOfWork
 from helpline.volunteers.directory import upsert_volunteers
 from schedules import examples
 from schedules.volunteers import load_volunteers
+
+log = logging.getLogger(__name__)
 
 EXAMPLES = examples.DIRECTORY
 
@@ -47,4 +53,25 @@ def prepare(helpline: Helpline, *, demo: bool) -> tuple[int, Truth]:
             added = load_demo(helpline, uow)
             uow.commit()
         truth = helpline.shifts.sync(uow, helpline.now())
+    flush_spool_in_background(helpline)
     return added, truth
+
+
+def flush_spool_in_background(helpline: Helpline) -> threading.Thread:
+    """Write the call records this host spooled while the database was down.
+
+    In a thread of its own, so that a web process starts and answers calls at
+    once even when the database does not answer (the flush would wait for it);
+    if it fails, the periodic tick and the next status callback try again.
+    """
+
+    def flush() -> None:
+        try:
+            helpline.spool.flush()
+        except Exception as error:  # the thread must not die with a traceback
+            log.error("spooled call records not written at start-up (%s); "
+                      "the periodic tick will try again", type(error).__name__)
+
+    thread = threading.Thread(target=flush, name="spool-flush", daemon=True)
+    thread.start()
+    return thread

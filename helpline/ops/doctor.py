@@ -217,17 +217,18 @@ class Doctor:
 
     def spool(self) -> Finding:
         name = "spool"
-        directory = self.helpline.spool.directory
-        # *.flushing: being written now, or left by a flush that was killed midway
-        files = [path for pattern in ("records-*.jsonl", "records-*.flushing")
-                 for path in sorted(directory.glob(pattern))] if directory.is_dir() else []
-        if files:
-            records = sum(len([line for line in path.read_text(encoding="utf-8").splitlines()
-                               if line.strip()]) for path in files)
-            return fail(name, f"{records} call record(s) wait on this host's disk in "
-                        f"{directory}", "make sure the database answers; the next tick or "
-                        "status callback writes them", [path.name for path in files])
-        return ok(name, f"empty on this host ({directory})")
+        spool = self.helpline.spool
+        waiting, aside = spool.pending(), spool.set_aside()
+        if aside:
+            return fail(name, f"{len(aside)} spooled file(s) could not be written as records "
+                        f"and were set aside in {spool.directory}", "read them, fix or delete "
+                        "them; each is logged at ERROR on every flush",
+                        [path.name for path in aside])
+        if waiting:
+            return fail(name, f"{waiting} call record(s) wait on this host's disk in "
+                        f"{spool.directory}", "make sure the database answers; the next tick "
+                        "or status callback writes them")
+        return ok(name, f"empty on this host ({spool.directory})")
 
     def sms(self) -> Finding:
         name = "sms"

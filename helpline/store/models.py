@@ -225,7 +225,7 @@ class OutboundMessage(Base):
     volunteer_id: Mapped[int] = mapped_column(
         ForeignKey("volunteers.id", ondelete="CASCADE"), index=True
     )
-    kind: Mapped[str] = mapped_column(String(20))  # reminder, paused, note_request
+    kind: Mapped[str] = mapped_column(String(20))  # reminder, paused, note_request, reply
     body: Mapped[str] = mapped_column(String(640))
     status: Mapped[str] = mapped_column(String(12), index=True, default=MessageStatus.QUEUED)
     attempts: Mapped[int] = mapped_column(default=0)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from helpline.store.models import (
     Account,
     AuditEntry,
+    CallOutcome,
     CallRecord,
     MessageStatus,
     OutboundMessage,
@@ -115,7 +116,45 @@ class CallSummary:
 
 
 class CallRecords(Repository):
+    """The anonymous call log: one record per ``call_ref``.
+
+    A call's record comes from one of two places: the status callback, from the
+    progress kept while the call was in flight (:meth:`insert_once`), and the
+    degraded-mode spool, which knows only that the call was forwarded to the
+    duty phone (:meth:`mark_emergency`). Whichever reaches the database first,
+    the record ends the same: the outcome ``emergency`` when the spool had it,
+    every other field from the status callback when there was one.
+    """
+
     def insert_once(self, record: Mapping[str, object]) -> bool:
+        """Insert the record a call's progress gives unless its ``call_ref`` is stored
+        already; True if new. A stored emergency record gains its fields (not its
+        outcome): the spool knew only that the call was forwarded."""
+        if self._insert_new(record):
+            return True
+        facts = {name: value for name, value in record.items()
+                 if name not in ("call_ref", "outcome") and value is not None}
+        self.session.execute(
+            update(CallRecord)
+            .where(CallRecord.call_ref == record["call_ref"],
+                   CallRecord.outcome == CallOutcome.EMERGENCY.value)
+            .values(**facts))
+        return False
+
+    def mark_emergency(self, record: Mapping[str, object]) -> bool:
+        """Insert a spooled emergency record, or make the stored record of its call
+        say ``emergency``; True if this changed anything."""
+        if self._insert_new(record):
+            return True
+        result = self.session.execute(
+            update(CallRecord)
+            .where(CallRecord.call_ref == record["call_ref"],
+                   CallRecord.outcome != CallOutcome.EMERGENCY.value)
+            .values(outcome=CallOutcome.EMERGENCY.value,
+                    language=func.coalesce(CallRecord.language, record["language"])))
+        return bool(getattr(result, "rowcount", 1))
+
+    def _insert_new(self, record: Mapping[str, object]) -> bool:
         """Insert one record unless its ``call_ref`` is stored already; True if new."""
         statement: Insert
         if self.session.get_bind().dialect.name == "postgresql":
@@ -126,8 +165,9 @@ class CallRecords(Repository):
                 index_elements=["call_ref"])
         else:  # pragma: no cover - the service runs on PostgreSQL or SQLite
             statement = insert(CallRecord)
-        result = self.session.execute(statement.values(**record))
-        return bool(getattr(result, "rowcount", 1))
+        # RETURNING, not rowcount: an insert that did nothing may report -1 rows
+        inserted = self.session.execute(statement.values(**record).returning(CallRecord.id))
+        return inserted.first() is not None
 
     def set_topic(self, call_ref: str, volunteer_id: int, topic: str) -> bool:
         """The topic of the call she answered; False if there is no such record."""

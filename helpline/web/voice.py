@@ -14,11 +14,11 @@ import logging
 from flask import Blueprint, request
 from twilio.twiml.voice_response import VoiceResponse
 
-from helpline.bootstrap import from_app
+from helpline.bootstrap import Helpline, from_app
 from helpline.voice.emergency import SERVICE_ERRORS
 from helpline.voice.steps import Declined, VolunteerStep
 from helpline.web import params
-from helpline.web.budget import caller_step
+from helpline.web.budget import caller_step, in_background
 from helpline.web.render import caller_twiml, volunteer_twiml
 from helpline.web.twilio import twilio_webhook
 
@@ -118,14 +118,21 @@ def screen_answer() -> VoiceResponse:
 @bp.post("/status")
 @twilio_webhook
 def status() -> VoiceResponse:
+    """The call is over: free whoever it held and write its record, in the background
+    pool within the budget (:func:`.budget.in_background`): a slow database must not
+    hold a web server thread that a caller's step needs."""
     call_status = params.choice("CallStatus", params.FINAL_STATUSES)
     if call_status is not None:
-        ref, duration = params.ref(), params.seconds("CallDuration")
         helpline = from_app()
-        try:
-            helpline.call_flow.status(ref, call_status, duration)
-            helpline.spool.flush()
-        except SERVICE_ERRORS:
-            # The call's state stays in Redis; the periodic job closes it later.
-            log.error("status callback could not close the call now; it will be closed later")
+        ref, duration = params.ref(), params.seconds("CallDuration")
+        in_background(lambda: _close(helpline, ref, call_status, duration))
     return VoiceResponse()
+
+
+def _close(helpline: Helpline, ref: str, call_status: str, duration: int | None) -> None:
+    try:
+        helpline.call_flow.status(ref, call_status, duration)
+        helpline.spool.flush()
+    except SERVICE_ERRORS:
+        # The call's state stays in Redis; the periodic job closes it later.
+        log.error("status callback could not close the call now; it will be closed later")

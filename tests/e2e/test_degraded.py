@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
+import time
 from typing import Any
 
+import pytest
 from flask import Flask
+from sqlalchemy.engine import make_url
 
+from benchmarks.tcp_proxy import TcpProxy
 from helpline.app import create_app
 from helpline.bootstrap import from_app
 from helpline.settings import Settings
@@ -133,3 +138,93 @@ def test_a_database_that_never_answers_does_not_hold_up_the_caller(
         assert hole.still_waiting() >= 1
     finally:
         hole.close()
+
+
+# -- the call's one record says EMERGENCY, whichever record reaches the database first --
+
+
+@pytest.mark.parametrize("first", ["status callback", "spool"])
+def test_redis_back_before_the_hang_up_the_record_still_says_emergency(
+    app: Flask, app_config: dict[str, Any], first: str
+) -> None:
+    """Redis failed mid-call, so the call's state could not be marked forwarded; it
+    answers again by the time she hangs up, and the status callback writes the
+    ordinary record from that state: the spooled row still decides the outcome."""
+    call = CallWalk(webhooks_for(app), CALLER)
+    menu = call.incoming()
+    call.webhooks = webhooks_for(broken_app(app_config, redis_url=DEAD_REDIS))
+    assert forwards_to_duty_phone(call.press(menu, digits_of(app, "so")))
+    call.webhooks = webhooks_for(app)  # Redis is back
+    spool = from_app(app).spool
+    if first == "spool":
+        assert spool.flush() == 1
+        call.hangs_up(duration=75)
+    else:  # the status callback writes the ordinary record, then flushes the spool
+        call.hangs_up(duration=75)
+    [record] = records(app)
+    assert (record.outcome, record.language) == ("emergency", "so")
+
+
+def delayed_database(database_url: str, delay: float) -> tuple[TcpProxy, str]:
+    """A proxy that makes every new database connection wait ``delay`` seconds."""
+    url = make_url(database_url)
+    proxy = TcpProxy((url.host or "127.0.0.1", url.port or 5432), delay=delay)
+    slow = url.set(host="127.0.0.1", port=proxy.port)
+    return proxy, slow.render_as_string(hide_password=False)
+
+
+@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
+                    reason="needs PostgreSQL (TEST_DATABASE_URL) behind a TCP proxy")
+@pytest.mark.parametrize("first", ["status callback", "spool"])
+def test_a_step_that_outlives_its_budget_holds_nobody_and_the_call_says_emergency(
+    app: Flask, app_config: dict[str, Any], database_url: str, first: str
+) -> None:
+    vid = add_volunteer(app, "amina", "+4791000001", ["so"])
+    sync(app)
+    proxy, slow_url = delayed_database(database_url, delay=1.5)
+    try:
+        slow = create_app(Settings(**{
+            **app_config, "database_url": slow_url, "emergency_number": DUTY_PHONE,
+            "webhook_budget_seconds": 0.5, "service_timeout_seconds": 1.0}))
+        call = CallWalk(webhooks_for(slow), CALLER)
+        doc = call.press(call.incoming(), digits_of(app, "so"))
+        # She is forwarded while the step still waits for the database, having
+        # reserved amina; when it ends, amina is let go of: nobody rings her.
+        assert forwards_to_duty_phone(doc)
+        helpline = from_app(app)
+        deadline = time.monotonic() + 15
+        while helpline.availability.state(vid).value != "free" and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert helpline.availability.state(vid).value == "free"
+        assert proxy.accepted >= 1  # the late step did reach the database
+        from_app(slow).close()
+    finally:
+        proxy.close()
+    call.webhooks = webhooks_for(app)
+    if first == "spool":
+        assert helpline.spool.flush() == 1
+        call.hangs_up(duration=75)
+    else:
+        call.hangs_up(duration=75)
+        helpline.spool.flush()
+    [record] = records(app)
+    assert (record.outcome, record.language, record.volunteer_id) == ("emergency", "so", None)
+    assert helpline.availability.state(vid).value == "free"
+
+
+def test_degraded_mode_never_makes_a_call_never_seen_look_arrived(
+    app: Flask, app_config: dict[str, Any]
+) -> None:
+    """Only a call the service saw arrive may hold a volunteer: marking a forward
+    for a CallSid it never saw gives it no start (the spool alone records it)."""
+    down = broken_app(app_config, database_url=DEAD_DATABASE)
+    call = CallWalk(webhooks_for(down), CALLER)
+    doc = call.post("/voice/menu?attempt=1", Digits=digits_of(app, "so"))
+    assert forwards_to_duty_phone(doc)
+    helpline = from_app(app)
+    for ref in helpline.call_states.refs():
+        state = helpline.call_states.load(ref)
+        assert state is not None and not state.started and state.ended != "emergency"
+    assert helpline.spool.flush() == 1
+    [record] = records(app)
+    assert (record.outcome, record.language) == ("emergency", "so")

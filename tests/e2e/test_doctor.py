@@ -165,10 +165,10 @@ def spooled(helpline: Helpline, _: TwilioNumbers) -> None:
                           "language": "so", "outcome": "emergency"})
 
 
-def flush_killed(helpline: Helpline, _: TwilioNumbers) -> None:
-    spooled(helpline, _)
-    [path] = helpline.spool.directory.glob("records-*.jsonl")
-    path.rename(path.with_suffix(".flushing"))  # claimed by a flusher that died
+def set_aside(helpline: Helpline, _: TwilioNumbers) -> None:
+    helpline.spool.directory.mkdir(parents=True, exist_ok=True)
+    (helpline.spool.directory / "broken.json").write_text("not a record")
+    helpline.spool.flush()  # sets it aside, with the rest written
 
 
 def sms_failed(helpline: Helpline, _: TwilioNumbers) -> None:
@@ -208,7 +208,7 @@ BREAKERS: list[tuple[Breaker, str, str]] = [
     (tick_late, "tick", "last ran 180 s ago"),
     (tick_failed, "tick", "failed: reminders, spool -> see the worker's log"),
     (spooled, "spool", "1 call record(s) wait on this host's disk"),
-    (flush_killed, "spool", ".flushing"),
+    (set_aside, "spool", "set aside"),
     (sms_failed, "sms", "1 SMS to volunteers failed in the last 24 hours"),
     (twilio_changed, "twilio", f"2 setting(s) of the number(s) do not point at {BASE}"),
     (twilio_app, "twilio", "voice_application_sid is set, so Twilio ignores these URLs"),
