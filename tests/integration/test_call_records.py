@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from helpline.bootstrap import Helpline
+from helpline.store.repositories import aware
 from tests.support import records
 
 REF = "a" * 32
@@ -36,8 +37,11 @@ def spooled(service: Helpline) -> bool:
 
 
 def stored(service: Helpline) -> dict[str, Any]:
+    """The record's fields; its minute in UTC (SQLite hands back naive datetimes)."""
     [record] = records(service)
-    return {name: getattr(record, name) for name in ORDINARY}
+    fields = {name: getattr(record, name) for name in ORDINARY}
+    fields["started_minute"] = aware(fields["started_minute"])
+    return fields
 
 
 @pytest.mark.parametrize("first", ["ordinary", "spooled"])
