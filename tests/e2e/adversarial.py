@@ -20,7 +20,7 @@ class of its own, so that hypothesis shrinks and reports each kind separately:
 - every 200 is TwiML; a caller step hands the call on (``<Gather>``/``<Dial>``
   with an action, ``<Redirect>`` with a URL) or ends with words and ``<Hangup/>``;
 - no volunteer is held by a call that ended (its final status answered) or that
-  never arrived (``/voice/incoming`` never answered 200 for it);
+  never arrived (``/voice/incoming`` never answered 200 for it): two kinds;
 - afterwards: no volunteer held, no call state left, exactly one record per call
   that arrived and none for any other, ``helpline routing check`` clean, no
   caller number anywhere in Redis or the database.
@@ -99,8 +99,12 @@ class BadTwiml(Violation):
     """A 200 that is not TwiML, or a caller step that leaves her in silence."""
 
 
-class HeldByDeadCall(Violation):
-    """A volunteer held by a call that ended or never arrived."""
+class HeldByEndedCall(Violation):
+    """A volunteer held by a call after its final status was answered."""
+
+
+class HeldByUnknownCall(Violation):
+    """A volunteer held by a call that never arrived (no ``/voice/incoming`` answered)."""
 
 
 class TickFailed(Violation):
@@ -497,9 +501,12 @@ class Harness:
     def check_holds(self) -> None:
         live = {stored_ref(self.helpline, sid) for sid in self.arrived - self.ended}
         for vid, ref in self.held_refs().items():
-            if ref not in live:
-                self.violate(HeldByDeadCall, f"volunteer {vid} held by a call that "
-                             f"{'ended' if self.ref_ended(ref) else 'never arrived'}")
+            if ref in live:
+                continue
+            if self.ref_ended(ref):
+                self.violate(HeldByEndedCall, f"volunteer {vid} held by a call that ended")
+            else:
+                self.violate(HeldByUnknownCall, f"volunteer {vid} held by a call never seen")
 
     def ref_ended(self, ref: str) -> bool:
         return any(stored_ref(self.helpline, sid) == ref for sid in self.ended)
