@@ -82,8 +82,20 @@ def wait_for_port(port: int, timeout: float = 30.0) -> None:
     raise TimeoutError(f"nothing listens on port {port}")
 
 
+def _die_with_parent() -> None:
+    """In the child before exec: SIGKILL it if the process that started it dies, even
+    by SIGKILL (Linux's PR_SET_PDEATHSIG), so nothing outlives a killed test run."""
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        pass
+
+
 class Processes:
-    """Every process started for the run, each leading a process group of its own."""
+    """Every process started for the run, each leading a process group of its own
+    and dying with the run's process."""
 
     def __init__(self, log_dir: Path) -> None:
         self.log_dir = log_dir
@@ -94,7 +106,7 @@ class Processes:
         log = open(self.log_dir / f"{name}.log", "ab")  # noqa: SIM115 (closed with the process)
         process = subprocess.Popen(command, env={**os.environ, **(env or {})}, cwd=ROOT,
                                    stdout=log, stderr=subprocess.STDOUT,
-                                   start_new_session=True)
+                                   start_new_session=True, preexec_fn=_die_with_parent)
         log.close()
         self.started.append(process)
         return process
@@ -520,6 +532,7 @@ def chaos_services(tmp: Path, database_url: str, *, workers: int = 4,
     worker; every process ended and the schema dropped however the block ends."""
     import sqlalchemy as sa
 
+    previous = _terminate_like_interrupt()
     processes = Processes(tmp)
     redis_dir = tmp / "redis"
     redis_dir.mkdir(exist_ok=True)
@@ -560,9 +573,23 @@ def chaos_services(tmp: Path, database_url: str, *, workers: int = 4,
     finally:
         processes.stop_all()
         proxy.close()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
         with admin.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+def _terminate_like_interrupt() -> Any:
+    """SIGTERM (what ``timeout`` and CI runners send) unwinds like Ctrl-C, so the
+    ``finally`` blocks stop every process; returns the handler it replaced."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    return signal.signal(signal.SIGTERM, interrupt)
 
 
 def seed(chaos: Chaos) -> None:
