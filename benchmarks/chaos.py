@@ -43,7 +43,7 @@ def main() -> int:
     # SIGTERM unwinds like Ctrl-C, so the finally blocks stop every process
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
 
-    from tests.e2e.chaos import chaos_services, run_chaos
+    from tests.e2e.chaos import chaos_services, production_command, run_chaos
 
     tmp = Path(tempfile.mkdtemp(prefix="helpline-chaos-"))
     started = time.monotonic()
@@ -52,7 +52,8 @@ def main() -> int:
         print(f"  {time.monotonic() - started:6.1f} s  {text}", flush=True)
 
     with chaos_services(tmp, database_url, workers=args.workers, budget=args.budget) as chaos:
-        say(f"serving at {chaos.base_url}: {' '.join(chaos.web.args[2:]) if chaos.web else ''}")
+        command = " ".join(production_command(chaos.port, args.workers)[2:])
+        say(f"serving at {chaos.base_url}: {command}")
         figures = run_chaos(chaos, seconds=args.seconds, cycle=args.cycle,
                             threads=args.threads, budget=args.budget, say=say)
     print("\n".join(figures.lines()))

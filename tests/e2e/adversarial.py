@@ -41,6 +41,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from flask import Flask
 from hypothesis import strategies as st
+from sqlalchemy import delete, update
 
 from helpline.bootstrap import Helpline, from_app
 from helpline.cli import main as cli
@@ -236,9 +237,9 @@ class Harness:
         helpline.redis.flushdb()
         helpline.redis.set(MARKER_KEY, "1")
         with helpline.db.engine.begin() as conn:
-            conn.execute(CallRecord.__table__.delete())
-            conn.execute(OutboundMessage.__table__.delete())
-            conn.execute(Volunteer.__table__.update().values(checked_in=True, paused_until=None))
+            conn.execute(delete(CallRecord))
+            conn.execute(delete(OutboundMessage))
+            conn.execute(update(Volunteer).values(checked_in=True, paused_until=None))
         shutil.rmtree(helpline.settings.instance / "outbox", ignore_errors=True)
         sync(helpline)
         self.calls: list[Call] = []

@@ -449,7 +449,8 @@ class Chaos:
         from helpline.bootstrap import bootstrap
         from helpline.settings import Settings
 
-        settings = Settings(**{k.lower(): v for k, v in self.direct_env.items()})
+        values: dict[str, Any] = {k.lower(): v for k, v in self.direct_env.items()}
+        settings = Settings(**values)
         return bootstrap(settings, clock=clock)
 
     def kill_worker_during_a_job(self, figures: Figures, timeout: float = 10.0) -> None:

@@ -24,14 +24,14 @@ from tests.support import FakeClock
 
 from .adversarial import Harness, settings_for_app, volunteers_on_shift
 
-_COMMON = {
-    "deadline": None,
-    "database": None,  # every run explores afresh; a failure prints its shrunk example
-    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                              HealthCheck.data_too_large],
-}
-settings.register_profile("adversarial-ci", max_examples=200, **_COMMON)
-settings.register_profile("adversarial-10k", max_examples=10_000, **_COMMON)
+_COMMON = settings(
+    deadline=None,
+    database=None,  # every run explores afresh; a failure prints its shrunk example
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                           HealthCheck.data_too_large],
+)
+settings.register_profile("adversarial-ci", _COMMON, max_examples=200)
+settings.register_profile("adversarial-10k", _COMMON, max_examples=10_000)
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "")
 PROFILE = PROFILE if PROFILE.startswith("adversarial-") else "adversarial-ci"
 
