@@ -453,9 +453,12 @@ class Harness:
         gather = doc.find("./Gather")
         if gather is not None and gather.get("action"):
             pressed = data.draw(st.sampled_from(["1", "2", ""]), label="volunteer presses")
-            if pressed:
-                self.pending.append(Request("volunteer", gather.attrib["action"], {
-                    **request.params, "Digits": pressed}, call))
+            if pressed:  # before the <Dial>'s end, which Twilio reports after her leg
+                dials = [i for i, waiting in enumerate(self.pending)
+                         if waiting.kind == "dial" and waiting.call is call]
+                self.pending.insert(dials[0] if dials else len(self.pending), Request(
+                    "volunteer", gather.attrib["action"], {**request.params, "Digits": pressed},
+                    call))
             return
         if doc.find("./Hangup") is None and len(doc) and "Digits" in request.params:
             # she accepted: Twilio bridges, and the <Dial> will end "completed", bridged

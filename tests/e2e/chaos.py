@@ -502,8 +502,9 @@ class Chaos:
         """After the run: the tick with the clock past every lease (calls whose status
         callback was lost are closed), then the records and the volunteers counted."""
         from helpline.jobs.tick import run_tick
-        from helpline.privacy import call_ref
         from routing.model import VolunteerState
+
+        from .adversarial import stored_ref
 
         probe = self.service()
         ahead = probe.settings.call_lease_seconds + 3600 + 120
@@ -519,7 +520,7 @@ class Chaos:
                 stored = {record.call_ref for record in uow.calls.all()}
                 ids = [vid for vid in uow.volunteers.names()]
             figures.records_lost = sum(1 for sid in figures.arrived
-                                       if call_ref(SECRET, sid) not in stored)
+                                       if stored_ref(helpline, sid) not in stored)
             figures.volunteers_not_free = sum(
                 1 for vid in ids if helpline.availability.state(vid) != VolunteerState.FREE)
         finally:
