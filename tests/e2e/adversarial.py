@@ -328,14 +328,17 @@ class Harness:
             self.trace.append(f"(dropped {request.kind} {request.url})")
             return
         if perturbation == "foreign":
+            self.trace.append("(the next step replayed under another CallSid)")
             self.send(self.foreign(request, data), perturbed=True)
             self.pending.insert(index, request)  # the real one may still come
             return
         perturbed = False
         if perturbation == "mutate":
             request, perturbed = self.mutate(request, data), True
+            self.trace.append("(the next step with a hostile value)")
         reply = self.send(request, perturbed=perturbed)
         if perturbation == "duplicate":
+            self.trace.append("(delivered again)")
             self.send(request, perturbed=perturbed)
         if reply is not None:
             self.follow(request, reply, data)
