@@ -49,7 +49,12 @@ class CallState:
     ended: str | None = None  # set when the service itself ended the call with words
     unbridged: bool = False  # a volunteer accepted, but the caller was gone before the bridge
     final: bool = False  # the final status arrived: nothing more is reserved for it
-    closed: bool = False  # its record is written; the state is only a tombstone
+    final_at: float | None = None  # when a final status came for a call not seen arriving
+    closed_at: float | None = None  # its record is written; the state is only a tombstone
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_at is not None
 
     @property
     def arrived(self) -> bool:
@@ -100,14 +105,24 @@ class CallStates:
         """The call's final status arrived; False if the call was never seen arriving."""
         return bool(self._mark_final(keys=[self._key(ref)]))
 
+    def end_unseen(self, ref: str, now: float) -> None:
+        """A final status for a call not seen arriving (Twilio's requests crossed):
+        a mark, so that if its first webhook still comes, it rings nobody."""
+        key = self._key(ref)
+        pipe = self._client.pipeline()
+        pipe.hset(key, mapping={"final": "1", "final_at": repr(now)})
+        pipe.expire(key, CLOSED_TTL_SECONDS)
+        pipe.execute()
+
     def is_final(self, ref: str) -> bool:
         return bool(self._client.hexists(self._key(ref), "final"))
 
-    def close(self, ref: str) -> None:
-        """Its record is written: keep a tombstone for late steps, briefly."""
+    def close(self, ref: str, now: float) -> None:
+        """Its record is written: keep a tombstone for late steps, briefly (Redis
+        drops it after ``CLOSED_TTL_SECONDS``; the tick, by the service's clock)."""
         key = self._key(ref)
         pipe = self._client.pipeline()
-        pipe.hset(key, mapping={"final": "1", "closed": "1"})
+        pipe.hset(key, mapping={"final": "1", "closed": repr(now)})
         pipe.expire(key, CLOSED_TTL_SECONDS)
         pipe.delete(self._keys.call_tried(ref))
         pipe.execute()
@@ -150,7 +165,8 @@ class CallStates:
             ended=data.get("ended"),
             unbridged=data.get("unbridged") == "1",
             final=data.get("final") == "1",
-            closed=data.get("closed") == "1",
+            final_at=num("final_at"),
+            closed_at=num("closed"),
         )
 
     def refs(self) -> list[str]:

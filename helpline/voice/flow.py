@@ -22,7 +22,7 @@ from helpline.prompts.catalog import Catalog, Language
 from helpline.prompts.hours import spoken_hours
 from helpline.settings import Settings
 from helpline.shifts.service import Shifts
-from helpline.state.calls import CallState, CallStates, reservation_key
+from helpline.state.calls import CLOSED_TTL_SECONDS, CallState, CallStates, reservation_key
 from helpline.store.database import Database
 from helpline.store.models import CallOutcome
 from helpline.store.unit_of_work import UnitOfWork
@@ -182,7 +182,8 @@ class CallFlow:
         never seen arriving gets no record.
         """
         if not self.states.mark_final(ref):
-            return  # never started here
+            self.states.end_unseen(ref, self.clock())  # no record, and it will ring nobody
+            return
         self._close(ref, duration)
 
     def _close(self, ref: str, duration: int | None) -> None:
@@ -193,7 +194,7 @@ class CallFlow:
             talked = state.answered_attempt == state.attempt and not state.unbridged
             self.availability.release(state.call_key, outcome="talked" if talked else "cancelled")
         outcome = self._write_record(state, duration)
-        self.states.close(ref)
+        self.states.close(ref, self.clock())
         if outcome is not None:
             self._report(lambda events: events.closed(ref, state.answered_by, outcome))
 
@@ -230,14 +231,22 @@ class CallFlow:
         for ref in self.states.refs():
             try:
                 state = self.states.load(ref)
-                if state is None or state.closed:
+                if state is None:
                     continue
-                if not state.arrived:  # written by a step for a call never seen arriving
-                    self.states.delete(ref)
-                    report.discarded += 1
+                if state.closed_at is not None:  # a tombstone, kept for late steps a while
+                    if state.closed_at < self.clock() - CLOSED_TTL_SECONDS:
+                        self.states.delete(ref)
+                    continue
+                if not state.arrived:  # a call never seen arriving
+                    recent = self.clock() - CLOSED_TTL_SECONDS
+                    if state.final_at is None or state.final_at < recent:
+                        self.states.delete(ref)
+                        report.discarded += 1
                 elif state.final or state.started < horizon:
                     self.states.mark_final(ref)
                     self._close(ref, None)
+                    if state.started < horizon:  # no step can come so late: no tombstone
+                        self.states.delete(ref)
                     report.closed += 1
             except Exception:
                 log.exception("a stale call could not be closed; the next tick tries again")
@@ -307,6 +316,8 @@ class CallFlow:
                 on_gone()
             if state is not None and state.arrived:
                 log.info("a step arrived after the call's final status; nothing reserved")
+                if not state.closed:  # its status came first, or could not close it
+                    self._close_quietly(ref)
                 return steps.Goodbye(language)
             # Nothing is known of this call (a stray or replayed request, or its
             # state was lost): reserve nobody, but never drop a caller who may be
@@ -317,6 +328,12 @@ class CallFlow:
             return step(state, language)
         except CallOver:
             return steps.Goodbye(language)
+
+    def _close_quietly(self, ref: str) -> None:
+        try:
+            self._close(ref, None)
+        except Exception:
+            log.exception("a late step could not close its call; the tick will")
 
     def _language(self, code: str | None, state: CallState | None) -> Language:
         """``code`` if the catalog knows it, else the language she chose, else the local one."""

@@ -5,8 +5,8 @@ handed out; a signed request may still carry anything (a retried or replayed
 request, a bug, somebody holding the auth token). Nothing here raises on a bad
 value: a number that is not plain ASCII digits within bounds, an unknown
 language, a status Twilio does not send, all read as "not given", and the call
-flow takes its safe default. The one exception is a request without a CallSid,
-which no Twilio call sends: 400.
+flow takes its safe default. The one exception is a request without a usable
+CallSid, which no Twilio call sends: 400.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from helpline.privacy import call_ref
 _WHOLE = re.compile(r"[0-9]{1,9}", re.ASCII)
 _DIGITS = re.compile(r"[0-9*#]{0,32}", re.ASCII)
 _TOKEN = re.compile(r"[0-9a-f]{1,64}", re.ASCII)
+_SID = re.compile(r"[A-Za-z0-9]{1,64}", re.ASCII)  # Twilio's are CA + 32 hex digits
 
 MAX_STEP = 1000
 """Dial attempts and hold rounds above this are not the service's own URLs."""
@@ -35,10 +36,11 @@ DIAL_STATUSES = FINAL_STATUSES | {"answered"}
 
 def ref() -> str:
     """The opaque ref of the caller's call: her leg's CallSid, or the parent's on a
-    volunteer's leg. A request without a CallSid gets 400."""
-    sid = _text("ParentCallSid") or _text("CallSid")
-    if not sid:
-        abort(400, "CallSid missing")
+    volunteer's leg. A request without a CallSid, or with one no Twilio call has
+    (anything but up to 64 letters and digits), gets 400."""
+    sid = request.form.get("ParentCallSid") or request.form.get("CallSid", "")
+    if not _SID.fullmatch(sid):
+        abort(400, "CallSid missing or malformed")
     return call_ref(from_app().settings.caller_hash_secret.get_secret_value(), sid)
 
 
