@@ -86,7 +86,8 @@ class Helpline:
         self.spool = RecordSpool(settings.instance / "outbox", self.db)
         self.telephony = Telephony(settings)
         # services
-        self.shifts = Shifts(self.availability, self.known_languages, settings.timezone)
+        self.shifts = Shifts(self.availability, self.known_languages, settings.timezone,
+                             clock=self.now)
         self.timetable = Timetable(self.shifts, self.sms_texts, catalog, settings.timezone)
         self.messages = Messages(jobs=self.jobs, clock=self.now)
         self.notes = Notes(counters=self.counters, messages=self.messages,

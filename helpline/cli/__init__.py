@@ -22,10 +22,14 @@ import threading
 from typing import Any
 
 import click
+import redis
 from flask.cli import FlaskGroup, routes_command, shell_command
+from pydantic import ValidationError
 
 from helpline.app import create_app
 from helpline.cli import messages, prompts, routing, schedules, service, simulate, staffing, users
+from helpline.prompts.catalog import LanguageFileError
+from helpline.store.database import DatabaseError
 
 
 class HelplineGroup(FlaskGroup):
@@ -37,6 +41,24 @@ class HelplineGroup(FlaskGroup):
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         return self.commands.get(name)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a configuration it cannot use, or a Redis or database it
+        cannot reach, is one line (``Error: ...``), never a traceback."""
+        try:
+            return super().invoke(ctx)
+        except ValidationError as error:
+            raise click.ClickException("the configuration has a bad value: " + "; ".join(
+                f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
+            )) from None
+        except LanguageFileError as error:
+            raise click.ClickException(str(error)) from None
+        except redis.RedisError as error:
+            raise click.ClickException(f"cannot use Redis: {_first_line(error)}") from None
+        except DatabaseError as error:
+            raise click.ClickException(
+                f"cannot use the database: {_first_line(getattr(error, 'orig', None) or error)}"
+            ) from None
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         """Run a command with SIGTERM (what ``timeout``, systemd and containers send)
@@ -52,6 +74,10 @@ class HelplineGroup(FlaskGroup):
 
 def _interrupt(_signal: int, _frame: object) -> None:
     raise KeyboardInterrupt
+
+
+def _first_line(error: object) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
 main = HelplineGroup(

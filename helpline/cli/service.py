@@ -8,11 +8,12 @@ from werkzeug.serving import run_simple
 
 from helpline.bootstrap import from_app
 from helpline.cli.params import PORT, ensure_port_free
+from helpline.cli.ready import service
 from helpline.jobs.worker import HelplineWorker, SimpleHelplineWorker
 from helpline.startup import prepare
 from helpline.state.connection import blocking_client
 from helpline.state.keys import QUEUE
-from helpline.store.migrations import upgrade
+from helpline.store.migrations import UnknownRevision, upgrade
 
 
 @click.command()
@@ -49,7 +50,10 @@ db = AppGroup("db", help="Database tasks.")
 @click.option("--revision", default="head", show_default=True)
 def db_upgrade(revision: str) -> None:
     """Apply the database migrations."""
-    upgrade(from_app().db.url, revision)
+    try:
+        upgrade(from_app().db.url, revision)
+    except UnknownRevision as error:
+        raise click.BadParameter(str(error), param_hint="--revision") from None
     click.echo("Database is up to date.")
 
 
@@ -60,7 +64,7 @@ def db_upgrade(revision: str) -> None:
 @with_appcontext
 def worker(burst: bool, in_process: bool) -> None:
     """Run background jobs (the tick, SMS, pauses), with RQ's scheduler for retries."""
-    helpline = from_app()
+    helpline = service()
     kind = SimpleHelplineWorker if in_process else HelplineWorker
     kind([QUEUE], connection=blocking_client(helpline.redis), helpline=helpline).work(
         burst=burst, with_scheduler=True)

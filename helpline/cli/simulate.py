@@ -28,7 +28,16 @@ from werkzeug.serving import make_server
 from helpline.accounts import create_account
 from helpline.app import create_app
 from helpline.bootstrap import Helpline, from_app
-from helpline.cli.params import PORT, ensure_port_free
+from helpline.cli.params import (
+    NOT_NEGATIVE,
+    PORT,
+    POSITIVE,
+    SHARE,
+    ensure_port_free,
+    http_url,
+    output_file,
+    speed_or_max,
+)
 from helpline.prompts.catalog import load_catalog
 from helpline.settings import Settings
 from helpline.sim.people import Behaviour
@@ -50,26 +59,22 @@ from helpline.store.models import Role
 
 
 def _speed(value: str) -> float | None:
-    if value == "max":
-        return None
-    speed = float(value)
-    if speed <= 0:
-        raise click.BadParameter("the speed must be positive, or 'max'")
-    return speed
+    """``--speed`` (checked by :func:`helpline.cli.params.speed`) as a number; None: max."""
+    return None if value == "max" else float(value)
 
 
 def behaviour_options(command: Callable[..., Any]) -> Callable[..., Any]:
     options = [
-        click.option("--calls-per-hour", default=6.0, show_default=True,
+        click.option("--calls-per-hour", default=6.0, show_default=True, type=POSITIVE,
                      help="Calls per hour, all languages, averaged over the day."),
         click.option("--languages", default="", help="Comma-separated codes (default: all)."),
-        click.option("--patience", default=120.0, show_default=True,
+        click.option("--patience", default=120.0, show_default=True, type=POSITIVE,
                      help="Mean seconds a caller waits for a volunteer."),
-        click.option("--talk", default=360.0, show_default=True,
+        click.option("--talk", default=360.0, show_default=True, type=POSITIVE,
                      help="Median talk time in seconds."),
-        click.option("--answers", default=0.85, show_default=True,
+        click.option("--answers", default=0.85, show_default=True, type=SHARE,
                      help="Probability that a rung volunteer picks up."),
-        click.option("--accepts", default=0.95, show_default=True,
+        click.option("--accepts", default=0.95, show_default=True, type=SHARE,
                      help="Probability that she presses 1 in the screening."),
         click.option("--seed", default=1, show_default=True, type=int),
     ]
@@ -123,20 +128,22 @@ def _finish(report: Report, json_out: str | None, quiet: bool) -> None:
 
 
 @click.command()
-@click.option("--url", default=None,
+@click.option("--url", default=None, callback=http_url,
               help="A running service (e.g. http://127.0.0.1:5000); default: the app in process, "
                    "with a private database and Redis and the demo volunteers.")
-@click.option("--public-url", default=None,
+@click.option("--public-url", default=None, callback=http_url,
               help="The address the service believes it has (PUBLIC_BASE_URL); signatures are "
                    "computed on it. Default: --url.")
-@click.option("--hours", default=0.0, help="Simulated hours of arrivals.")
-@click.option("--days", default=0.0, help="Simulated days of arrivals (adds to --hours).")
-@click.option("--speed", default=None,
+@click.option("--hours", default=0.0, type=NOT_NEGATIVE, help="Simulated hours of arrivals.")
+@click.option("--days", default=0.0, type=NOT_NEGATIVE,
+              help="Simulated days of arrivals (adds to --hours).")
+@click.option("--speed", default=None, callback=speed_or_max,
               help="Simulated seconds per real second, or 'max' (in process only: virtual time). "
                    "Default: max in process, 1 against a URL.")
 @click.option("--instance", type=click.Path(file_okay=False), default=None,
               help="In process: keep the database and Redis here (for `helpline staffing`).")
-@click.option("--json", "json_out", default=None, help="Write the report as JSON ('-': stdout).")
+@click.option("--json", "json_out", default=None, callback=output_file,
+              help="Write the report as JSON ('-': stdout).")
 @click.option("--quiet", is_flag=True, help="No progress bar and no table.")
 @behaviour_options
 def simulate(url: str | None, public_url: str | None, hours: float, days: float,
@@ -145,6 +152,9 @@ def simulate(url: str | None, public_url: str | None, hours: float, days: float,
              answers: float, accepts: float, seed: int) -> None:
     """Simulated callers and volunteers, driving the service exactly as Twilio would."""
     logging.getLogger("helpline.voice.voicing").setLevel(logging.ERROR)
+    config = Settings()
+    menu = load_catalog(config.languages_file, local=config.local_language)
+    _only({lang.code: lang.digits for lang in menu.languages}, languages)  # before anything starts
     total_hours = hours + days * 24 or 1.0
     behaviour = _behaviour(calls_per_hour, patience, talk, answers, accepts)
     if url is None:
@@ -205,9 +215,9 @@ def _remote(url: str, public_url: str | None, hours: float, speed: float | None,
 
 @click.command()
 @click.option("--port", default=5000, show_default=True, type=PORT)
-@click.option("--speed", default=10.0, show_default=True,
+@click.option("--speed", default=10.0, show_default=True, type=POSITIVE,
               help="Simulated seconds per real second (service and simulator share the clock).")
-@click.option("--calls-per-hour", default=30.0, show_default=True,
+@click.option("--calls-per-hour", default=30.0, show_default=True, type=POSITIVE,
               help="Simulated calls per simulated hour.")
 @click.option("--seed", default=1, show_default=True, type=int)
 def demo(port: int, speed: float, calls_per_hour: float, seed: int) -> None:
