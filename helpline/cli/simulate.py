@@ -265,6 +265,7 @@ Helpline demo (simulated time runs {speed:g}× faster than real time)
   database     {directory / 'helpline.db'}   (anonymous call_records, volunteers, shifts)
   redis        {env['REDIS_URL']} (pid {redis_server.pid})
   RQ worker    pid {worker.pid}, runs the tick job every simulated minute
+  meanwhile    {' '.join(f"{k}={env[k]}" for k in _SHARED)} helpline routing check
   afterwards   DATABASE_URL={env['DATABASE_URL']} helpline staffing
 Calls are arriving; Ctrl-C stops everything and prints the report.
 """)
@@ -281,6 +282,10 @@ Calls are arriving; Ctrl-C stops everything and prints the report.
         report = sim.report()
     render(report, Console(width=max(Console().width, 100)))
     click.echo(f"The demo's database stays in {directory}.")
+
+
+# what another command needs to see the demo's service as it is (its clock included)
+_SHARED = ("REDIS_URL", "DATABASE_URL", "CLOCK_SPEED", "CLOCK_ORIGIN")
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
