@@ -76,14 +76,15 @@ class EmbeddedRedis:
     Use :meth:`start`; ``owner`` says whether this process started it (and stops it).
     """
 
-    def __init__(self, instance: Path, *, owner: bool, process: subprocess.Popen[bytes] | None,
-                 lock: IO[str] | None) -> None:
+    def __init__(self, instance: Path, *, owner: bool, pid: int | None,
+                 process: subprocess.Popen[bytes] | None = None,
+                 lock: IO[str] | None = None) -> None:
         self.instance = instance
         self.socket = socket_path(instance)
         self.owner = owner
+        self.pid = pid
         self._process = process
         self._lock = lock
-        self.pid = process.pid if process is not None else _server_pid(self.socket)
 
     @property
     def url(self) -> str:
@@ -95,25 +96,25 @@ class EmbeddedRedis:
         live process owns one already."""
         instance = instance.resolve()
         instance.mkdir(parents=True, exist_ok=True)
+        socket = socket_path(instance)
         lock = (instance / "redis.lock").open("a")
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:  # a live owner: use its server
             lock.close()
-            server = cls(instance, owner=False, process=None, lock=None)
-            _wait_until_answering(server.socket, None)
-            server.pid = _server_pid(server.socket)
-            return server
+            _wait_until_answering(socket, None)
+            return cls(instance, owner=False, pid=_server_pid(socket))
+        process: subprocess.Popen[bytes] | None = None
         try:
-            _stop_orphan(socket_path(instance))
-            process = _spawn(instance)
-            server = cls(instance, owner=True, process=process, lock=lock)
-            _wait_until_answering(server.socket, process)
+            _stop_orphan(socket)
+            process = _spawn(instance, socket)
+            _wait_until_answering(socket, process)
         except BaseException:
-            if "process" in locals():
-                _end(process, socket_path(instance))
+            if process is not None:
+                _end(process, socket)
             lock.close()
             raise
+        server = cls(instance, owner=True, pid=process.pid, process=process, lock=lock)
         atexit.register(server.stop)
         return server
 
@@ -130,8 +131,7 @@ class EmbeddedRedis:
             self._lock = None
 
 
-def _spawn(instance: Path) -> subprocess.Popen[bytes]:
-    socket = socket_path(instance)
+def _spawn(instance: Path, socket: Path) -> subprocess.Popen[bytes]:
     with contextlib.suppress(FileNotFoundError):
         socket.unlink()
     config = instance / "redis.conf"
