@@ -30,7 +30,7 @@ def ensure_schema(db: Database) -> None:
     """Migrate a SQLite file that is behind; stop with one line for any other database
     that is behind."""
     status = schema_status(db)  # (a database that cannot be reached: see HelplineGroup)
-    if status.up_to_date:
+    if status.up_to_date or status.made_without_migrations:
         return
     if db.url.startswith("sqlite"):
         upgrade(db.url)

@@ -61,7 +61,7 @@ class Shifts:
         self.known = known
         self.timezone = timezone
         # the service's clock (faster than the wall clock under CLOCK_SPEED, as in the
-        # demo): "now" for a sync or a change that names no time
+        # demo): "now" of a sync that names no time
         self.clock = clock
         self._parsed: tuple[tuple[object, ...], Schedule | None, Roster | None] | None = None
 
@@ -155,7 +155,7 @@ class Shifts:
         """Validate ``texts`` as the whole schedule and store them in place of the old
         documents (the use case commits). Raises ScheduleError, storing nothing."""
         schedule = load_texts(texts, self.known, uow.volunteers.languages_spoken())
-        uow.schedule.replace(texts, actor=actor, now=now or self.clock())
+        uow.schedule.replace(texts, actor=actor, now=now or datetime.now(UTC))
         return schedule
 
     def check(self, uow: UnitOfWork) -> None:

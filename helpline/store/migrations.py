@@ -10,10 +10,12 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError
+from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 
 from helpline.settings import ROOT
 from helpline.store.database import Database
+from helpline.store.models import Base
 
 MIGRATIONS = ROOT / "migrations"
 
@@ -44,8 +46,15 @@ class SchemaStatus:
     """Where a database's schema stands against the migrations this code ships."""
 
     where: str  # the database's URL, password hidden
-    current: str | None  # None: no tables of ours yet
+    current: str | None  # None: never migrated
     head: str | None
+    tables: bool  # whether it has any of the service's tables
+
+    @property
+    def made_without_migrations(self) -> bool:
+        """Tables but no revision: made by ``Database.create_all`` (tests), not by
+        Alembic; a command leaves such a database alone."""
+        return self.current is None and self.tables
 
     @property
     def up_to_date(self) -> bool:
@@ -56,5 +65,7 @@ def schema_status(db: Database) -> SchemaStatus:
     """Read the database's revision (one query) and the newest one shipped."""
     with db.engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_revision()
+        tables = bool(set(inspect(connection).get_table_names()) & set(Base.metadata.tables))
     head = ScriptDirectory.from_config(alembic_config(db.url)).get_current_head()
-    return SchemaStatus(make_url(db.url).render_as_string(hide_password=True), current, head)
+    return SchemaStatus(make_url(db.url).render_as_string(hide_password=True), current, head,
+                        tables)
