@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 from flask.cli import AppGroup, ScriptInfo, with_appcontext
 from werkzeug.serving import run_simple
@@ -66,5 +72,34 @@ def worker(burst: bool, in_process: bool) -> None:
     """Run background jobs (the tick, SMS, pauses), with RQ's scheduler for retries."""
     helpline = service()
     kind = SimpleHelplineWorker if in_process else HelplineWorker
-    kind([QUEUE], connection=blocking_client(helpline.redis), helpline=helpline).work(
-        burst=burst, with_scheduler=True)
+    rq_worker = kind([QUEUE], connection=blocking_client(helpline.redis), helpline=helpline)
+    with _stop_requests_until_rq_listens(rq_worker):
+        rq_worker.work(burst=burst, with_scheduler=True)
+
+
+@contextmanager
+def _stop_requests_until_rq_listens(rq_worker: HelplineWorker) -> Iterator[None]:
+    """Ctrl-C or SIGTERM in the moment before RQ installs its own handlers (while it
+    forks its scheduler) is kept as RQ's own stop request, which its loop honours at
+    its first turn, stopping the scheduler too. (An exception raised from a signal
+    handler there could be swallowed by the fork's hooks, the worker then running on,
+    or leave the scheduler behind, the exit waiting for it forever.) A process RQ
+    forks in that moment ends at once if asked to stop before it has handlers of its
+    own."""
+    parent = os.getpid()
+
+    def stop(signum: int, _frame: object) -> None:
+        if os.getpid() != parent:
+            os._exit(128 + signum)
+        rq_worker._stop_requested = True
+
+    signals = (signal.SIGINT, signal.SIGTERM)
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {signum: signal.signal(signum, stop) for signum in signals}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
