@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import redis
@@ -29,6 +28,7 @@ from helpline.shifts.service import Shifts
 from helpline.state.calls import CallStates
 from helpline.state.connection import connect
 from helpline.state.counters import Counters
+from helpline.state.embedded import EmbeddedRedis
 from helpline.state.jobs import JobQueue
 from helpline.state.keys import RedisKeys
 from helpline.store.database import Database
@@ -58,7 +58,7 @@ class Helpline:
         clock: Clock,
         catalog: Catalog,
         redis_client: redis.Redis,
-        embedded_redis: Any = None,
+        embedded_redis: EmbeddedRedis | None = None,
     ) -> None:
         self.settings = settings
         self.clock = clock
@@ -68,7 +68,7 @@ class Helpline:
         # adapters
         self.db = Database.from_settings(settings)
         self.redis = redis_client
-        self.embedded_redis = embedded_redis  # keeps an embedded server alive
+        self.embedded_redis = embedded_redis  # the local run's own server, if any
         self.keys = RedisKeys(settings.redis_prefix)
         codes = [language.code for language in catalog.languages]
         self.availability = Availability(
@@ -90,7 +90,8 @@ class Helpline:
         self.spool = RecordSpool(settings.instance / "outbox", self.db)
         self.telephony = Telephony(settings)
         # services
-        self.shifts = Shifts(self.availability, self.known_languages, settings.timezone)
+        self.shifts = Shifts(self.availability, self.known_languages, settings.timezone,
+                             clock=self.now)
         self.timetable = Timetable(self.shifts, self.sms_texts, catalog, settings.timezone)
         self.messages = Messages(jobs=self.jobs, clock=self.now)
         self.notes = Notes(counters=self.counters, messages=self.messages,
@@ -119,9 +120,12 @@ class Helpline:
         return datetime.fromtimestamp(self.clock(), UTC)
 
     def close(self) -> None:
-        """Let go of every connection (an embedded Redis server stops with the object)."""
+        """Let go of every connection, and stop the embedded Redis server if this
+        process started it."""
         self.db.dispose()
         self.redis.close()
+        if self.embedded_redis is not None:
+            self.embedded_redis.stop()
 
 
 def bootstrap(settings: Settings | None = None, *, clock: Clock | None = None) -> Helpline:

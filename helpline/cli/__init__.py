@@ -19,8 +19,14 @@ environment, and reads its parts with :func:`helpline.bootstrap.from_app`.
 
 from __future__ import annotations
 
+import signal
+import threading
+from typing import Any
+
 import click
+import redis
 from flask.cli import FlaskGroup, routes_command, shell_command
+from pydantic import ValidationError
 
 from helpline.app import create_app
 from helpline.cli import (
@@ -35,7 +41,9 @@ from helpline.cli import (
     twilio,
     users,
 )
+from helpline.prompts.catalog import LanguageFileError
 from helpline.settings import ProductionRefused
+from helpline.store.database import DatabaseError
 
 
 class HelplineGroup(FlaskGroup):
@@ -48,11 +56,44 @@ class HelplineGroup(FlaskGroup):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         return self.commands.get(name)
 
-    def invoke(self, ctx: click.Context) -> object:
+    def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; a configuration it cannot use, or a Redis or database it
+        cannot reach, is one line (``Error: ...``), never a traceback."""
         try:
             return super().invoke(ctx)
         except ProductionRefused as refused:  # one line per setting, no traceback
             raise click.ClickException(str(refused)) from None
+        except ValidationError as error:
+            raise click.ClickException("the configuration has a bad value: " + "; ".join(
+                f"{'.'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in error.errors()
+            )) from None
+        except LanguageFileError as error:
+            raise click.ClickException(str(error)) from None
+        except redis.RedisError as error:
+            raise click.ClickException(f"cannot use Redis: {_first_line(error)}") from None
+        except DatabaseError as error:
+            raise click.ClickException(
+                f"cannot use the database: {_first_line(getattr(error, 'orig', None) or error)}"
+            ) from None
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Run a command with SIGTERM (what ``timeout``, systemd and containers send)
+        handled as Ctrl-C: the command unwinds and stops whatever it started."""
+        if threading.current_thread() is not threading.main_thread():
+            return super().main(*args, **kwargs)
+        previous = signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            return super().main(*args, **kwargs)
+        finally:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(_signal: int, _frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _first_line(error: object) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
 main = HelplineGroup(

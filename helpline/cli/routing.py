@@ -7,7 +7,7 @@ import sys
 import click
 from flask.cli import AppGroup
 
-from helpline.bootstrap import from_app
+from helpline.cli.ready import service
 from routing.status import format_status
 
 routing = AppGroup("routing", help="The live availability queue in Redis.")
@@ -16,7 +16,7 @@ routing = AppGroup("routing", help="The live availability queue in Redis.")
 @routing.command("rebuild")
 def routing_rebuild() -> None:
     """Rebuild the availability queue from the database (calls in progress are kept)."""
-    helpline = from_app()
+    helpline = service()
     with helpline.db.unit_of_work() as uow:
         truth = helpline.shifts.sync(uow)
     click.echo(f"Rebuilt: {len(truth)} volunteers on shift now.")
@@ -26,7 +26,7 @@ def routing_rebuild() -> None:
 @click.option("--language", "language", default=None, help="One language code, e.g. so.")
 def routing_status(language: str | None) -> None:
     """Every on-shift volunteer of each language, and why she is or is not free."""
-    helpline = from_app()
+    helpline = service()
     availability = helpline.availability
     if language is not None and language not in availability.languages:
         raise click.BadParameter(f"unknown language {language!r}", param_hint="--language")
@@ -47,7 +47,7 @@ def routing_status(language: str | None) -> None:
 def routing_check() -> None:
     """Report any drift between Redis and the truth (database and schedules);
     exits 1 if there is any. `helpline routing rebuild` repairs it."""
-    helpline = from_app()
+    helpline = service()
     with helpline.db.unit_of_work() as uow:
         truth = helpline.shifts.truth(uow, helpline.now())
     drift = helpline.availability.check(truth)

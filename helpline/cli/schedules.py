@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import NoReturn
 
 import click
 from flask.cli import AppGroup
 
-from helpline.bootstrap import from_app
+from helpline.cli.params import iso_week
+from helpline.cli.ready import service
 from helpline.shifts.files import read_files, with_paths
 from helpline.volunteers.directory import upsert_volunteers
 from schedules.exceptions import ScheduleError
@@ -30,7 +30,7 @@ def fail(error: Exception) -> NoReturn:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def volunteers_import(path: Path) -> None:
     """Add or update volunteers from a volunteers file (see README)."""
-    helpline = from_app()
+    helpline = service()
     try:
         listed = load_volunteers(path, list(helpline.known_languages),
                                  reserved=helpline.settings.own_numbers)
@@ -50,7 +50,7 @@ def volunteers_import(path: Path) -> None:
 def schedules_import(paths: tuple[Path, ...]) -> None:
     """Replace the whole schedule with these files (or folders of *.yaml), all or
     nothing: if any file has a problem, nothing changes and every problem is listed."""
-    helpline = from_app()
+    helpline = service()
     found: dict[str, tuple[Path, str]] = {}
     with helpline.db.unit_of_work() as uow:
         try:
@@ -73,24 +73,29 @@ def schedules_import(paths: tuple[Path, ...]) -> None:
               default=Path("."), show_default=True, help="Folder to write the files to.")
 def schedules_export(out_dir: Path) -> None:
     """Write the stored schedule files back out, exactly as they were imported."""
-    with from_app().db.unit_of_work() as uow:
+    with service().db.unit_of_work() as uow:
         texts = uow.schedule.texts()
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for name, text in texts.items():
-        (out_dir / name).write_text(text, encoding="utf-8")
-        click.echo(str(out_dir / name))
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name, text in texts.items():
+            (out_dir / name).write_text(text, encoding="utf-8")
+            click.echo(str(out_dir / name))
+    except OSError as error:
+        raise click.BadParameter(f"cannot write to {str(out_dir)!r}: {error.strerror or error}",
+                                 param_hint="--out") from None
 
 
 @schedules.command("coverage")
 @click.option("--language", "language", default=None, help="One language code, e.g. so.")
-@click.option("--week", default=None, help="ISO week, e.g. 2026-W49 (default: this week).")
+@click.option("--week", default=None, callback=iso_week,
+              help="ISO week, e.g. 2026-W49 (default: this week).")
 def schedules_coverage(language: str | None, week: str | None) -> None:
     """A week grid (hours x days) per language with the gaps marked, and a summary."""
-    helpline = from_app()
+    helpline = service()
     known = helpline.known_languages
     if language is not None and language not in known:
         raise click.BadParameter(f"unknown language {language!r}", param_hint="--language")
-    week = week or datetime.now(UTC).strftime("%G-W%V")
+    week = week or helpline.now().strftime("%G-W%V")  # the service's clock, as the demo's
     with helpline.db.unit_of_work() as uow:
         schedule = helpline.shifts.load(uow)
     if schedule is None:

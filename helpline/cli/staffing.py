@@ -8,15 +8,17 @@ import click
 from rich.console import Console
 from rich.table import Table
 
+from helpline.cli.ready import ensure_schema
 from helpline.prompts.catalog import load_catalog
 from helpline.settings import Settings
 from helpline.shifts.service import load_schedule
 from helpline.staffing.advice import Slot, advise
-from helpline.store.database import Database, database_url
+from helpline.store.database import Database, DatabaseError, database_url
 
 
 @click.command()
 @click.option("--target", default=0.9, show_default=True,
+              type=click.FloatRange(0, 1, min_open=True, max_open=True),
               help="Share of calls that should be answered.")
 @click.option("--database", default=None,
               help="Database URL (default: DATABASE_URL, else the local instance's SQLite).")
@@ -27,7 +29,14 @@ def staffing(target: float, database: str | None, language: str | None, as_json:
     settings = Settings()
     catalog = load_catalog(settings.languages_file, local=settings.local_language)
     known = {language.code: language.english for language in catalog.languages}
-    db = Database(database or database_url(settings))
+    if language is not None and language not in known:
+        raise click.BadParameter(f"unknown language {language!r}", param_hint="--language")
+    try:
+        db = Database(database or database_url(settings))
+    except DatabaseError as error:
+        raise click.BadParameter(f"{database!r} is not a database URL ({error})",
+                                 param_hint="--database") from None
+    ensure_schema(db)
     with db.unit_of_work() as uow:
         schedule = load_schedule(uow, known)
         slots = advise(uow.calls.summaries(), schedule, timezone=settings.timezone,

@@ -7,8 +7,7 @@ import click
 from flask.cli import AppGroup
 
 from helpline.accounts import AccountError, create_account
-from helpline.bootstrap import from_app
-from helpline.store.migrations import upgrade
+from helpline.cli.ready import service
 from helpline.store.models import Role
 
 users = AppGroup("users", help="Coordinator accounts of the web interface.")
@@ -39,8 +38,7 @@ def users_create(
         raise click.ClickException(
             "--language is for coordinators: an administrator already edits every "
             "language (leave out --language, or --admin)")
-    helpline = from_app()
-    upgrade(helpline.db.url)
+    helpline = service()
     unknown = set(languages) - set(helpline.known_languages)
     if unknown:
         raise click.BadParameter(f"unknown language codes: {', '.join(sorted(unknown))}",
@@ -58,7 +56,7 @@ def users_create(
 @users.command("list")
 def users_list() -> None:
     """List the accounts (name, role, languages)."""
-    with from_app().db.unit_of_work() as uow:
+    with service().db.unit_of_work() as uow:
         for account in uow.accounts.all():
             langs = ",".join(sorted(account.responsible_for())) or "-"
             state = "" if account.active else " (disabled)"

@@ -220,6 +220,8 @@ def test_users_create_makes_the_first_administrator(
     for name, value in app_config.items():
         if isinstance(value, str | Path | bool):
             monkeypatch.setenv(name.upper(), str(value))
+    # (PostgreSQL is never migrated silently: the production steps begin with this)
+    assert CliRunner().invoke(main, ["db", "upgrade"]).exit_code == 0
     result = CliRunner().invoke(
         main, ["users", "create", "admin", "--admin", "--name", "Ingrid",
                "--password", "a-long-password"])

@@ -7,6 +7,7 @@ from datetime import time
 import pytest
 from babel import Locale
 
+from helpline.prompts.catalog import load_catalog
 from helpline.prompts.hours import locale_for, spoken_hours
 from schedules.model import TimeSpan, Weekday
 
@@ -70,3 +71,17 @@ def test_locale_for_reads_bcp47_codes(code: str, locale: Locale) -> None:
 
 def test_dari_uses_its_own_locale() -> None:
     assert spoken_hours({Weekday.MON: [MORNING]}, "fa-AF") == "دوشنبه 10:00–14:00"
+
+
+@pytest.mark.parametrize("local", ["nb", "da"])
+def test_every_voice_that_says_opening_hours_names_the_days_in_its_own_language(
+    local: str,
+) -> None:
+    """The hours are said by the caller's Twilio voice, or by the local voice for a
+    language without one: CLDR must know each of those languages, or its voice would
+    read English day names (``locale_for`` falls back to English)."""
+    catalog = load_catalog(local=local)
+    speakers = {lang.code for lang in catalog.languages if lang.say is not None}
+    assert catalog.local.code in speakers
+    assert {code: locale_for(code).language for code in speakers
+            if locale_for(code).language != code.split("-")[0]} == {}
