@@ -7,12 +7,13 @@ import sys
 import click
 
 from helpline.bootstrap import bootstrap
+from helpline.cli.params import POSITIVE
 from helpline.cli.twilio import read_settings
 from helpline.ops.doctor import DEFAULT_TIMEOUT_SECONDS, Doctor, exit_code, fail
 
 
 @click.command()
-@click.option("--timeout", default=DEFAULT_TIMEOUT_SECONDS, show_default=True, type=float,
+@click.option("--timeout", default=DEFAULT_TIMEOUT_SECONDS, show_default=True, type=POSITIVE,
               help="Seconds each check may take (they run at once).")
 @click.option("--strict", is_flag=True, help="Warnings (missing recordings) fail too.")
 def doctor(timeout: float, strict: bool) -> None:

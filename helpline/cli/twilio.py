@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 from pydantic import ValidationError
 
+from helpline.cli.params import http_url, output_file
 from helpline.ops.fallback import DEFAULT_COUNT, fallback_document, fallback_languages
 from helpline.ops.number import (
     TWILIO_ERRORS,
@@ -40,7 +41,7 @@ def read_settings() -> Settings:
 
 
 @twilio.command("configure")
-@click.option("--fallback-url", required=True, metavar="URL",
+@click.option("--fallback-url", required=True, metavar="URL", callback=http_url,
               help="Where the document of `helpline twilio fallback-twiml` is hosted "
                    "(https, not on the service's host).")
 @click.option("--fallback-method", type=click.Choice(["GET", "POST"]), default="GET",
@@ -74,27 +75,22 @@ def twilio_configure(fallback_url: str, fallback_method: str, dry_run: bool) -> 
 
 
 @twilio.command("fallback-twiml")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+@click.option("-o", "--output", default=None, callback=output_file,
               help="Write it to this file (default: print it).")
 @click.option("--language", "codes", multiple=True, metavar="CODE",
               help="A language to speak besides the local one (repeat; default: the first "
                    f"{DEFAULT_COUNT} of the menu that can be voiced).")
-@click.option("--recordings-url", default=None, metavar="URL",
+@click.option("--recordings-url", default=None, metavar="URL", callback=http_url,
               help="Where prompts/audio/<code>/<file> are hosted too: languages without a "
                    "Twilio voice are then played from their recordings.")
-def twilio_fallback_twiml(output: Path | None, codes: tuple[str, ...],
+def twilio_fallback_twiml(output: str | None, codes: tuple[str, ...],
                           recordings_url: str | None) -> None:
     """The static TwiML document for the numbers' voice fallback URL: a technical problem,
     said in the main languages, then the duty phone (EMERGENCY_NUMBER)."""
     settings = read_settings()
-    if not settings.emergency_number:
-        raise click.ClickException(
-            "EMERGENCY_NUMBER is not set: set the coordinators' duty phone, which the "
-            "fallback dials")
     try:
-        emergency = phone_number(settings.emergency_number, strict=True)
         catalog = load_catalog(settings.languages_file, local=settings.local_language)
-    except (ValueError, LanguageFileError) as error:
+    except LanguageFileError as error:
         raise click.ClickException(str(error)) from None
     recordings = Recordings.on_disk()
     try:
@@ -102,6 +98,14 @@ def twilio_fallback_twiml(output: Path | None, codes: tuple[str, ...],
                                        codes=codes)
     except (UnknownLanguage, ValueError) as error:
         raise click.BadParameter(str(error), param_hint="--language") from None
+    if not settings.emergency_number:
+        raise click.ClickException(
+            "EMERGENCY_NUMBER is not set: set the coordinators' duty phone, which the "
+            "fallback dials")
+    try:
+        emergency = phone_number(settings.emergency_number, strict=True)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from None
     document = str(fallback_document(catalog, recordings, languages,
                                      emergency_number=emergency,
                                      helpline_number=settings.helpline_number,
@@ -110,7 +114,7 @@ def twilio_fallback_twiml(output: Path | None, codes: tuple[str, ...],
     if output is None:
         click.echo(document, nl=False)
         return
-    output.write_text(document, encoding="utf-8")
+    Path(output).write_text(document, encoding="utf-8")
     click.echo(f"Wrote {output}: {spoken}, then the duty phone {emergency}. Host it apart "
                "from the service and pass its address to `helpline twilio configure "
                "--fallback-url`.")

@@ -102,6 +102,14 @@ CASES = [
     Case("staffing", "--target", "1", says="1.0 is not in the range 0<x<1"),
     Case("staffing", "--database", "not a url", says="is not a database URL"),
     Case("staffing", "--language", "xx", says="unknown language 'xx'"),
+    Case("doctor", "--timeout", "0", says="is not in the range x>0"),
+    Case("twilio", "configure", "--fallback-url", "ftp://x", says="is not an http(s) address"),
+    Case("twilio", "configure", "--fallback-url", "https://x.example/f.xml",
+         "--fallback-method", "PUT", says="'PUT' is not one of 'GET', 'POST'"),
+    Case("twilio", "fallback-twiml", "--output", UNWRITABLE, says="cannot write"),
+    Case("twilio", "fallback-twiml", "--language", "xx", says="xx"),
+    Case("twilio", "fallback-twiml", "--recordings-url", "not a url",
+         says="is not an http(s) address"),
 ]
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 from alembic import command
+from alembic.script import ScriptDirectory
 from click.testing import CliRunner
 from rq import Queue, Worker
 from rq.scheduler import RQScheduler
@@ -30,7 +31,7 @@ from helpline.prompts.catalog import PROMPT_KEYS
 from helpline.prompts.recordings import Recordings
 from helpline.settings import Settings
 from helpline.state.keys import QUEUE
-from helpline.store.migrations import alembic_config, upgrade
+from helpline.store.migrations import MIGRATIONS, alembic_config, upgrade
 from helpline.store.models import MessageStatus, OutboundMessage
 from tests.support import add_volunteer
 
@@ -42,6 +43,8 @@ BASE = "https://helpline.example.org"
 HELPLINE = "+4721000000"
 SOMALI = "+4721000017"
 FALLBACK = "https://static.example.org/helpline-fallback.xml"
+HEAD = ScriptDirectory(str(MIGRATIONS)).get_current_head()
+
 CHECKS = ["production settings", "database", "redis", "routing", "workers", "tick", "spool",
           "sms", "twilio", "prompts"]
 
@@ -108,7 +111,7 @@ def test_a_healthy_deployment_passes_every_check(healthy: Helpline) -> None:
     assert statuses(findings) == dict.fromkeys(CHECKS, "ok"), findings
     assert exit_code(findings) == 0
     text_ = "\n".join(line for finding in findings for line in finding.lines())
-    assert text_.splitlines()[1].startswith("OK    database: answers, migrated to head (0006)")
+    assert text_.splitlines()[1].startswith(f"OK    database: answers, migrated to head ({HEAD})")
     assert "ran 30 s ago" in text_ and "1 worker(s), the scheduler held by" in text_
 
 
@@ -200,7 +203,7 @@ BREAKERS: list[tuple[Breaker, str, str]] = [
     (production_default, "production settings", "CALLER_HASH_SECRET is the public default"),
     (production_off, "production settings", "production mode is off"),
     (never_migrated, "database", "never migrated -> run `helpline db upgrade`"),
-    (migration_behind, "database", "at revision 0005, the code needs 0006"),
+    (migration_behind, "database", f"at revision 0005, the code needs {HEAD}"),
     (routing_drift, "routing", "the schedules -> run `helpline routing rebuild`"),
     (no_worker, "workers", "no RQ worker serves the queue 'helpline' -> start `helpline worker`"),
     (no_scheduler, "workers", "none runs RQ's scheduler"),
