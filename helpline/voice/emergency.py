@@ -43,13 +43,15 @@ def culprit(error: BaseException) -> str:
     return "Redis or the database"
 
 
-def record_emergency(spool: RecordSpool, states: CallStates, ref: str, language: str | None,
-                     now: float, error: BaseException) -> None:
-    """Keep the record of a call forwarded to the duty phone because of ``error``."""
+def record_emergency(spool: RecordSpool, ref: str, language: str | None, now: float,
+                     error: BaseException) -> None:
+    """Keep the record of a call forwarded to the duty phone because of ``error``, on
+    this host's disk: nothing here waits on Redis or the database. (The caller's
+    web layer then marks the call forwarded in Redis, :func:`mark_forwarded`, in
+    the background: Redis may be what does not answer.)"""
     log.error("degraded mode: %s did not answer (%s); forwarding to the duty phone",
               culprit(error), type(error).__name__)
     spool.spool(emergency_record(ref, language, now))
-    mark_forwarded(states, ref)
 
 
 def mark_forwarded(states: CallStates, ref: str) -> None:

@@ -26,7 +26,12 @@ from typing import TypeVar
 from flask import Flask, current_app
 
 from helpline.bootstrap import Helpline, from_app
-from helpline.voice.emergency import SERVICE_ERRORS, after_forward, record_emergency
+from helpline.voice.emergency import (
+    SERVICE_ERRORS,
+    after_forward,
+    mark_forwarded,
+    record_emergency,
+)
 from helpline.voice.flow import CallFlow
 from helpline.voice.steps import CallerStep, EmergencyForward
 
@@ -77,8 +82,9 @@ def degraded(helpline: Helpline, error: BaseException, ref: str, language_code: 
         language = catalog.get(language_code) if language_code else catalog.local
     except KeyError:
         language = catalog.local
-    record_emergency(helpline.spool, helpline.call_states, ref, language_code,
-                     helpline.clock(), error)
+    record_emergency(helpline.spool, ref, language_code, helpline.clock(), error)
+    background: ThreadPoolExecutor = current_app.extensions[BACKGROUND_POOL]
+    background.submit(mark_forwarded, helpline.call_states, ref)  # never waited on
     return EmergencyForward(language)
 
 

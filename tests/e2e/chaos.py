@@ -30,11 +30,13 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 import uuid
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -81,6 +83,22 @@ def wait_for_port(port: int, timeout: float = 30.0) -> None:
         except OSError:
             time.sleep(0.1)
     raise TimeoutError(f"nothing listens on port {port}")
+
+
+def wait_until_served(port: int, timeout: float = 120.0) -> None:
+    """Until a gunicorn worker answers: the master listens from the start, but a
+    request queues until a worker has loaded the app (seconds on a loaded machine),
+    which would be counted against the service's budget."""
+    wait_for_port(port, timeout)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as reply:
+                if reply.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(f"no gunicorn worker answers on port {port}")
 
 
 def _die_with_parent() -> None:
@@ -441,6 +459,7 @@ class Chaos:
     port: int
     worker: subprocess.Popen[bytes] | None = None
     web: subprocess.Popen[bytes] | None = None
+    kills: int = 0
 
     def start_worker(self) -> None:
         self.worker = self.processes.start("worker", worker_command(), self.env)
@@ -454,14 +473,19 @@ class Chaos:
         settings = Settings(**values)
         return bootstrap(settings, clock=clock)
 
-    def kill_worker_during_a_job(self, figures: Figures, timeout: float = 10.0) -> None:
+    def kill_worker_during_a_job(self, figures: Figures, timeout: float = 30.0) -> None:
         """Enqueue a tick while PostgreSQL hangs (so the job hangs too); once the worker
-        has started it, SIGKILL the worker's group and start another worker."""
+        has started it, SIGKILL the worker's group and start another worker. The tick
+        is of a past minute of its own: the tick of the current minute may have run
+        already, and would then end at once, before it could be killed."""
         from rq.registry import StartedJobRegistry
 
         helpline = self.service()
+        self.kills += 1
+        past = datetime.now(UTC) - timedelta(minutes=30 + self.kills)
         try:
-            helpline.jobs.tick()
+            helpline.jobs.queue.enqueue("helpline.jobs.tasks.tick", at=past.isoformat(),
+                                        job_timeout=55)
             registry = StartedJobRegistry(queue=helpline.jobs.queue)
             deadline = time.monotonic() + timeout
             while time.monotonic() < deadline and not registry.get_job_ids():
@@ -503,7 +527,7 @@ class Chaos:
         """After the run: the tick with the clock past every lease (calls whose status
         callback was lost are closed), then the records and the volunteers counted."""
         from helpline.jobs.tick import run_tick
-        from routing.model import VolunteerState
+        from routing.model import HOLD_STATES
 
         from .adversarial import stored_ref
 
@@ -522,8 +546,12 @@ class Chaos:
                 ids = [vid for vid in uow.volunteers.names()]
             figures.records_lost = sum(1 for sid in figures.arrived
                                        if stored_ref(helpline, sid) not in stored)
-            figures.volunteers_not_free = sum(
-                1 for vid in ids if helpline.availability.state(vid) != VolunteerState.FREE)
+            # free: held by no call (ringing or on a call); a volunteer resting after a
+            # talk (wrap-up) or paused after missed calls is let go of, on purpose
+            states = [helpline.availability.state(vid) for vid in ids]
+            figures.volunteers_not_free = sum(1 for state in states if state in HOLD_STATES)
+            figures.notes.append("volunteers at the end: " + ", ".join(
+                f"{state.value} {states.count(state)}" for state in sorted(set(states))))
         finally:
             helpline.close()
 
@@ -570,7 +598,7 @@ def chaos_services(tmp: Path, database_url: str, *, workers: int = 4,
         chaos = Chaos(processes, redis, proxy, env, direct_env, base_url, port)
         seed(chaos)
         chaos.web = processes.start("gunicorn", production_command(port, workers), env)
-        wait_for_port(port)
+        wait_until_served(port)
         chaos.start_worker()
         yield chaos
     finally:
