@@ -93,7 +93,7 @@ def main() -> int:
             "redis_url": f"{redis_url}{sep}db={db_index}", "redis_prefix": "hadv",
             "twilio_auth_token": AUTH_TOKEN, "public_base_url": BASE_URL,
             "helpline_number": HELPLINE_NUMBER, "caller_hash_secret": "adversarial-secret",
-            "direct_numbers": {"+4722000017": "so"},
+            "direct_numbers": {"+4722000017": "so"}, "production": False,
         }
         clock = FakeClock()
         app = create_app(Settings(**settings_for_app(config)), clock=clock)
