@@ -12,12 +12,13 @@ its own that is dropped afterwards; otherwise a fresh SQLite file per test.
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import redis as redis_lib
+
+from tests.support import private_database
 
 MARKER_KEY = "helpline-test-suite:marker"
 
@@ -71,18 +72,5 @@ def redis_client(redis_url: str) -> Iterator[redis_lib.Redis]:
 @pytest.fixture
 def database_url(tmp_path: Path) -> Iterator[str]:
     """URL of an empty database private to this test."""
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        yield f"sqlite:///{tmp_path / 'helpline.db'}"
-        return
-    import sqlalchemy as sa
-
-    schema = f"t_{uuid.uuid4().hex[:16]}"
-    admin = sa.create_engine(base)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base else "?"
-    yield f"{base}{sep}options=-csearch_path%3D{schema}"
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-    admin.dispose()
+    with private_database(tmp_path) as url:
+        yield url

@@ -7,7 +7,12 @@ through the service's own units of work and services, as the app would.
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask import Flask
@@ -123,3 +128,26 @@ def volunteer(target: Target, volunteer_id: int) -> Volunteer:
 
 def digits_of(target: Target, code: str) -> str:
     return service(target).catalog.get(code).digits
+
+
+@contextmanager
+def private_database(tmp: Path) -> Iterator[str]:
+    """A database URL of its own: a fresh schema of ``TEST_DATABASE_URL``'s PostgreSQL,
+    dropped afterwards, or else a SQLite file under ``tmp``."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not base:
+        yield f"sqlite:///{tmp / 'helpline.db'}"
+        return
+    import sqlalchemy as sa
+
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    admin = sa.create_engine(base)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        sep = "&" if "?" in base else "?"
+        yield f"{base}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

@@ -13,9 +13,7 @@
 
 from __future__ import annotations
 
-import os
 import time
-import uuid
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,6 +29,7 @@ from helpline.cli import main
 from helpline.settings import Settings
 from helpline.startup import EXAMPLES, load_demo
 from helpline.store.migrations import upgrade
+from tests.support import private_database
 
 NOT_CHECKED = {  # options whose every value is acceptable
     ("users", "create", "--name"): "free text, shown as given",
@@ -117,21 +116,8 @@ CASES = [
 def shared_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """One migrated database with the example volunteers and schedules, for every bad
     value (each checks that it changed nothing in it)."""
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'helpline.db'}"
-        return
-    schema = f"t_{uuid.uuid4().hex[:16]}"
-    admin = sa.create_engine(base)
-    with admin.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in base else "?"
-    try:
-        yield f"{base}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with private_database(tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
