@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from helpline.cli import main
+from helpline.store.migrations import upgrade
 
 
 @pytest.fixture
@@ -16,6 +17,7 @@ def environment(app_config: dict[str, Any], redis_client: Any, monkeypatch: Any)
     for name, value in app_config.items():
         if isinstance(value, str | Path | bool):
             monkeypatch.setenv(name.upper(), str(value))
+    upgrade(app_config["database_url"])  # PostgreSQL is never migrated behind her back
 
 
 def test_an_administrator_with_languages_is_refused_in_one_line(environment: None) -> None:
