@@ -41,6 +41,7 @@ class CallState:
     language: str | None = None
     chosen_at: float | None = None
     attempt: int = 0  # the current dial attempt (1-based; 0 = not dialled yet)
+    attempts: list[int] = field(default_factory=list)  # every attempt that reserved somebody
     tried: list[int] = field(default_factory=list)
     answered_by: int | None = None
     answered_at: float | None = None
@@ -156,6 +157,8 @@ class CallStates:
             language=data.get("language"),
             chosen_at=num("chosen_at"),
             attempt=whole("attempt") or 0,
+            attempts=sorted(n for n in (_number(name[len("attempt_"):], int) for name in data
+                                        if name.startswith("attempt_")) if n is not None),
             tried=sorted(v for v in (_number(t.decode(errors="replace"), int) for t in tried)
                          if v is not None),
             answered_by=whole("answered_by"),

@@ -190,9 +190,12 @@ class CallFlow:
         state = self.states.load(ref)
         if state is None or state.closed:
             return  # already closed (a retried callback)
-        if state.attempt:
-            talked = state.answered_attempt == state.attempt and not state.unbridged
-            self.availability.release(state.call_key, outcome="talked" if talked else "cancelled")
+        # every attempt that reserved somebody: a replayed or late step may have
+        # moved the current attempt past the one her volunteer answered
+        for attempt in sorted({*state.attempts, state.attempt} - {0}):
+            talked = state.answered_attempt == attempt and not state.unbridged
+            self.availability.release(reservation_key(ref, attempt),
+                                      outcome="talked" if talked else "cancelled")
         outcome = self._write_record(state, duration)
         self.states.close(ref, self.clock())
         if outcome is not None:
@@ -378,7 +381,7 @@ class CallFlow:
         if not rings:  # Redis named volunteers the database no longer has: ring nobody
             self.availability.release(key, outcome="cancelled")
             return None
-        self.states.update(ref, attempt=attempt)
+        self.states.update(ref, attempt=attempt, **{f"attempt_{attempt}": 1})
         self.states.add_tried(ref, volunteer_ids)
         if self.states.is_final(ref):
             # Her final status came while this step ran; :meth:`_close` let go of

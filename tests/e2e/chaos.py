@@ -480,6 +480,8 @@ class Chaos:
         already, and would then end at once, before it could be killed."""
         from rq.registry import StartedJobRegistry
 
+        if self.worker is None or self.worker.poll() is not None:
+            self.start_worker()  # it may have stopped when Redis was killed under it
         helpline = self.service()
         self.kills += 1
         past = datetime.now(UTC) - timedelta(minutes=30 + self.kills)
@@ -488,7 +490,16 @@ class Chaos:
                                         job_timeout=55)
             registry = StartedJobRegistry(queue=helpline.jobs.queue)
             deadline = time.monotonic() + timeout
+            restart_at = time.monotonic() + timeout / 2
             while time.monotonic() < deadline and not registry.get_job_ids():
+                if self.worker is not None and self.worker.poll() is not None:
+                    self.start_worker()  # it stopped on the Redis killed under it
+                elif restart_at and time.monotonic() > restart_at:
+                    # a worker wedged on the Redis connection killed under it: a new one
+                    restart_at = 0.0
+                    assert self.worker is not None
+                    self.processes.kill9(self.worker)
+                    self.start_worker()
                 time.sleep(0.1)
             in_a_job = bool(registry.get_job_ids())
         finally:
