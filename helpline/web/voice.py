@@ -10,12 +10,14 @@ still gets valid TwiML at once: the duty-phone forward.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from flask import Blueprint, request
 from twilio.twiml.voice_response import VoiceResponse
 
 from helpline.bootstrap import Helpline, from_app
 from helpline.voice.emergency import SERVICE_ERRORS
+from helpline.voice.flow import CallFlow
 from helpline.voice.steps import Declined, VolunteerStep
 from helpline.web import params
 from helpline.web.budget import caller_step, in_background
@@ -90,13 +92,7 @@ def closed() -> VoiceResponse:
 def screen() -> VoiceResponse:
     ref, language = params.ref(), params.language()
     attempt, token = params.step("attempt"), params.token("who")
-    helpline = from_app()
-    step: VolunteerStep
-    try:
-        step = helpline.call_flow.screen(ref, language, attempt, token)
-    except SERVICE_ERRORS:
-        log.error("screening failed: a service did not answer; the volunteer is told")
-        step = Declined(helpline.catalog.local)
+    step = _volunteer_step(lambda flow: flow.screen(ref, language, attempt, token), "screening")
     return volunteer_twiml(step, attempt=attempt, token=token)
 
 
@@ -105,14 +101,20 @@ def screen() -> VoiceResponse:
 def screen_answer() -> VoiceResponse:
     ref, attempt, token = params.ref(), params.step("attempt"), params.token("who")
     digits = params.digits()
-    helpline = from_app()
-    step: VolunteerStep
-    try:
-        step = helpline.call_flow.screen_answer(ref, attempt, token, digits)
-    except SERVICE_ERRORS:
-        log.error("screening answer failed: a service did not answer; the volunteer is told")
-        step = Declined(helpline.catalog.local)
+    step = _volunteer_step(lambda flow: flow.screen_answer(ref, attempt, token, digits),
+                           "screening answer")
     return volunteer_twiml(step, attempt=attempt, token=token)
+
+
+def _volunteer_step(run: Callable[[CallFlow], VolunteerStep], what: str) -> VolunteerStep:
+    """A step of the volunteer's leg; if a service does not answer, she is told the
+    call is not hers (in the local language) rather than left in silence."""
+    helpline = from_app()
+    try:
+        return run(helpline.call_flow)
+    except SERVICE_ERRORS:
+        log.error("%s failed: a service did not answer; the volunteer is told", what)
+        return Declined(helpline.catalog.local)
 
 
 @bp.post("/status")
